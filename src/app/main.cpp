@@ -1,0 +1,33 @@
+// `dime`: wiring only. Each subcommand lives in src/cli/.
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "cli/cli.hpp"
+#include "crypto/crypto.hpp"
+
+int main(int argc, char** argv) {
+  dime::crypto::init();
+  CLI::App app{"DiMe: reporting, casework and mediation for anti-discrimination help offices"};
+  app.set_version_flag("--version", DIME_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  dime::cli::Shared shared;
+  dime::cli::add_shared_options(app, shared);
+  dime::cli::register_serve(app, shared);
+  dime::cli::register_migrate(app, shared);
+  dime::cli::register_user(app, shared);
+  dime::cli::register_office(app, shared);
+  dime::cli::register_demo(app, shared);
+  dime::cli::register_audit(app, shared);
+  dime::cli::register_backup(app, shared);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const std::exception& e) {
+    spdlog::error("{}", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,81 @@
+// `dime demo`: loads clearly marked demo organisations and one staff member per role.
+#include <iostream>
+
+#include "accounts/service.hpp"
+#include "audit/service.hpp"
+#include "cli/cli.hpp"
+#include "organisations/service.hpp"
+#include "storage/migrations.hpp"
+
+namespace dime::cli {
+
+namespace {
+constexpr const char* kDemoPassword = "demo-password-not-for-real-use";
+
+struct DemoOrg {
+  organisations::Kind kind;
+  const char* name;
+  const char* jurisdiction;
+  const char* slug;
+};
+constexpr DemoOrg kOrgs[] = {
+    {organisations::Kind::help_office, "DEMO Diskrimineringshjelpen Oslo", "no", "oslo"},
+    {organisations::Kind::help_office, "DEMO Antidiskrimineringsbyrån Gävleborg", "se", "gavle"},
+    {organisations::Kind::municipality, "DEMO Oslo kommune", "no", "kommune"},
+};
+
+struct DemoUser {
+  accounts::Role role;
+  const char* name;
+};
+// Fictitious people; names chosen to look like the office's real staff and users would.
+constexpr DemoUser kHelpOfficeStaff[] = {
+    {accounts::Role::admin, "Ingrid Demo Haugen"},
+    {accounts::Role::coordinator, "Samir Demo Haddad"},
+    {accounts::Role::advisor, "Amina Demo Yusuf"},
+    {accounts::Role::mediator, "Lars Demo Berg"},
+    {accounts::Role::union_representative, "Olga Demo Kowalska"},
+};
+constexpr DemoUser kMunicipalityStaff[] = {
+    {accounts::Role::admin, "Kari Demo Nilsen"},
+    {accounts::Role::municipal_analyst, "Tesfay Demo Gebre"},
+    {accounts::Role::peer_reviewer, "Anna Demo Lindqvist"},
+};
+}  // namespace
+
+void register_demo(CLI::App& app, Shared& shared) {
+  auto* cmd = app.add_subcommand("demo", "Load demo data (marked DEMO) for every feature that exists");
+  cmd->callback([&shared] {
+    auto db = open_database(shared.config);
+    storage::migrate(*db);
+    auto keys = load_keys(shared.config);
+    storage::Transaction tx(*db);
+    int existing = 0;
+    tx.sql() << "SELECT COUNT(*) FROM organisations WHERE is_demo = 1", soci::into(existing);
+    if (existing > 0) {
+      std::cout << "demo data already loaded\n";
+      return;
+    }
+    std::cout << "Demo accounts (password for all: " << kDemoPassword << "):\n";
+    for (const auto& o : kOrgs) {
+      organisations::Organisation org{0, o.kind, o.name, o.jurisdiction,
+                                      organisations::language_for_jurisdiction(o.jurisdiction),
+                                      false, true};
+      long long org_id = organisations::create(tx, org);
+      audit::append(tx, keys, {std::nullopt, org_id, "organisation.create", "organisation", std::to_string(org_id), "demo"});
+      const bool municipality = o.kind == organisations::Kind::municipality;
+      const auto* begin = municipality ? std::begin(kMunicipalityStaff) : std::begin(kHelpOfficeStaff);
+      const auto* end = municipality ? std::end(kMunicipalityStaff) : std::end(kHelpOfficeStaff);
+      for (const auto* u = begin; u != end; ++u) {
+        std::string email = std::string(accounts::to_string(u->role)) + "@" + o.slug + ".demo.dime.local";
+        long long id = accounts::create_user(tx, keys, {email, u->name, kDemoPassword, false, true});
+        accounts::add_membership(tx, id, org_id, u->role);
+        audit::append(tx, keys, {std::nullopt, org_id, "user.create", "user", std::to_string(id), "demo"});
+        std::cout << "  " << o.name << ": " << email << " (" << accounts::to_string(u->role) << ")\n";
+      }
+    }
+    tx.commit();
+  });
+}
+
+}  // namespace dime::cli

@@ -1,0 +1,38 @@
+// `dime office add`: create a help office or a municipality.
+#include <iostream>
+
+#include "audit/service.hpp"
+#include "cli/cli.hpp"
+#include "organisations/service.hpp"
+#include "storage/migrations.hpp"
+
+namespace dime::cli {
+
+void register_office(CLI::App& app, Shared& shared) {
+  auto* office = app.add_subcommand("office", "Manage organisations (help offices, municipalities)");
+  office->require_subcommand(1);
+  auto org = std::make_shared<organisations::Organisation>();
+  auto kind = std::make_shared<std::string>("help_office");
+  auto* add = office->add_subcommand("add", "Add an organisation; prints its id");
+  add->add_option("--name", org->name, "Name")->required();
+  add->add_option("--jurisdiction", org->jurisdiction, "Country whose law applies")
+      ->required()
+      ->check(CLI::IsMember({"no", "se", "nl"}));
+  add->add_option("--kind", *kind, "help_office or municipality")
+      ->check(CLI::IsMember({"help_office", "municipality"}))
+      ->capture_default_str();
+  add->callback([&shared, org, kind] {
+    org->kind = *organisations::kind_from_string(*kind);
+    org->default_language = organisations::language_for_jurisdiction(org->jurisdiction);
+    auto db = open_database(shared.config);
+    storage::migrate(*db);
+    auto keys = load_keys(shared.config);
+    storage::Transaction tx(*db);
+    long long id = organisations::create(tx, *org);
+    audit::append(tx, keys, {std::nullopt, id, "organisation.create", "organisation", std::to_string(id), "cli"});
+    tx.commit();
+    std::cout << id << "\n";
+  });
+}
+
+}  // namespace dime::cli

@@ -1,0 +1,57 @@
+// `dime serve`: migrate, create the first administrator if the database is empty, serve HTTP.
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "accounts/service.hpp"
+#include "app/app.hpp"
+#include "cli/cli.hpp"
+#include "http/server.hpp"
+#include "storage/migrations.hpp"
+
+namespace dime::cli {
+
+void register_serve(CLI::App& app, Shared& shared) {
+  auto* cmd = app.add_subcommand("serve", "Start the HTTP server (applies pending migrations first)");
+  cmd->add_option("--listen", shared.config.listen, "Address and port to listen on")
+      ->envname("DIME_LISTEN")
+      ->capture_default_str();
+  cmd->add_option("--threads", shared.config.threads, "Worker threads")
+      ->envname("DIME_THREADS")
+      ->check(CLI::Range(1, 256))
+      ->capture_default_str();
+  cmd->add_flag("--behind-tls", shared.config.behind_tls,
+                "A TLS proxy is in front: send HSTS")
+      ->envname("DIME_BEHIND_TLS");
+  cmd->add_option("--default-language", shared.config.default_language,
+                  "Language when neither the user nor the browser chooses one")
+      ->envname("DIME_DEFAULT_LANGUAGE")
+      ->check(CLI::IsMember({"nb", "sv", "en", "ar"}))
+      ->capture_default_str();
+  cmd->callback([&shared] {
+    Config& config = shared.config;
+    auto listen = parse_listen(config.listen);
+    auto db = open_database(config, config.threads + 2);
+    storage::migrate(*db);
+    App application{config, *db, load_keys(config), {}};
+    {
+      storage::Transaction tx(*db);
+      if (auto first = accounts::create_first_admin_if_empty(tx, application.keys)) {
+        tx.commit();
+        // Printed once, on the terminal only: never written to the log.
+        std::cout << "\nFirst start: an administrator was created.\n  e-mail:   " << first->email
+                  << "\n  password: " << first->password
+                  << "\nSign in at /login and choose a new password.\n\n"
+                  << std::flush;
+      }
+    }
+    auto router = http::make_router();
+    http::Server server(application, router);
+    spdlog::info("DiMe {} listening on http://{} ({}), {} threads", DIME_VERSION, config.listen,
+                 storage::backend_name(db->backend()), config.threads);
+    server.run(listen.host, listen.port);
+    spdlog::info("stopped");
+  });
+}
+
+}  // namespace dime::cli

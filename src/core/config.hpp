@@ -1,0 +1,29 @@
+// Server configuration: filled from command-line options, DIME_* variables and a TOML file.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace dime {
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string database = "sqlite://./var/dime.sqlite";
+  std::string data_dir = "./var";
+  unsigned threads = 2;
+  bool behind_tls = false;                          // adds HSTS; set when a TLS proxy is in front
+  std::size_t max_body_bytes = 32 * 1024 * 1024;    // hard cap; routes set lower limits
+  std::int64_t session_idle_seconds = 2 * 60 * 60;  // staff sessions end after 2 h idle
+  std::int64_t session_max_seconds = 12 * 60 * 60;  // and after 12 h in any case
+  std::string default_language = "nb";
+};
+
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+// Parses "host:port" (IPv6 as "[::1]:8080"); throws dime::Error on malformed input.
+ListenAddress parse_listen(const std::string& listen);
+
+}  // namespace dime

@@ -1,0 +1,45 @@
+// What a route handler gets: the request, the app, the session and the chosen language.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "accounts/model.hpp"
+#include "app/app.hpp"
+#include "core/translatable.hpp"
+#include "http/message.hpp"
+
+namespace dime::http {
+
+struct Context {
+  Context(App& a, const Request& r) : app(a), req(r), lang(a.config.default_language) {}
+
+  App& app;
+  const Request& req;
+  Params params;                              // from the route pattern
+  std::optional<accounts::Session> session;  // set for signed-in routes
+  std::string lang = "en";
+  std::string csrf_token;                    // to embed in every form of the page
+  std::vector<std::string> set_cookies;      // added to the response
+
+  const std::string& param(const std::string& name) const { return params.at(name); }
+  // The urlencoded form body, parsed once.
+  const Params& form();
+  // A form field, empty when absent.
+  std::string field(const std::string& name);
+  std::string tr(std::string_view msgid) const { return app.catalogues.translate(lang, msgid); }
+  long long user_id() const { return session->user_id; }
+  long long organisation_id() const { return session->organisation_id.value_or(0); }
+  std::string address() const { return req.remote_address; }
+
+  // A page inside the layout (navigation, language switcher, CSRF token available as `csrf`).
+  Response page(const std::string& template_name, const std::string& title_msgid,
+                nlohmann::json data, int status = 200);
+
+ private:
+  std::optional<Params> form_;
+};
+
+}  // namespace dime::http

@@ -1,0 +1,131 @@
+// The only file that includes RESTinio (slow to compile): server set-up, request conversion,
+// and the RESTinio parsers DiMe uses (urlencoded bodies, Accept-Language).
+#include <restinio/all.hpp>
+#include <restinio/helpers/http_field_parsers/accept-language.hpp>
+
+#include <algorithm>
+
+#include "core/error.hpp"
+#include "http/pipeline.hpp"
+#include "http/server.hpp"
+
+namespace dime::http {
+
+namespace {
+using traits_t = restinio::default_traits_t;
+using server_t = restinio::http_server_t<traits_t>;
+
+Request convert(const restinio::request_handle_t& req) {
+  Request out;
+  const auto& h = req->header();
+  out.method = method_from_string(h.method().c_str());
+  auto path = restinio::utils::try_unescape_percent_encoding<restinio::utils::relaxed_unescape_traits>(h.path());
+  if (!path || path->find('\0') != std::string::npos) {
+    throw Error(ErrorKind::bad_request, N_("The address was malformed."), "bad path encoding");
+  }
+  out.path = std::move(*path);
+  if (!h.query().empty()) out.query = parse_urlencoded(h.query());
+  h.for_each_field([&](const restinio::http_header_field_t& f) {
+    std::string name = f.name();
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    out.headers.emplace_back(std::move(name), f.value());
+  });
+  out.body = req->body();
+  out.remote_address = req->remote_endpoint().address().to_string();
+  return out;
+}
+
+void send(const restinio::request_handle_t& req, const Response& r) {
+  auto resp = req->create_response(restinio::http_status_line_t{
+      restinio::http_status_code_t{static_cast<std::uint16_t>(r.status)}, reason_phrase(r.status)});
+  for (const auto& [k, v] : r.headers) resp.append_header(k, v);
+  resp.set_body(r.body);
+  resp.done();
+}
+
+template <typename Settings>
+Settings configure(Settings&& s, App& app, const Router& router, const std::string& host,
+                   std::uint16_t port) {
+  auto handler = [&app, &router](const restinio::request_handle_t& req) {
+    Response r;
+    try {
+      r = handle(app, router, convert(req));
+    } catch (const Error& e) {
+      // Only a malformed path or query reaches here: the pipeline maps everything else.
+      r = handle_error(app, Request{}, e);
+    }
+    send(req, r);
+    return restinio::request_accepted();
+  };
+  return std::forward<Settings>(s)
+      .address(host)
+      .port(port)
+      .request_handler(std::move(handler))
+      .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
+                                    .max_url_size(8 * 1024)
+                                    .max_field_name_size(1024)
+                                    .max_field_value_size(16 * 1024)
+                                    .max_field_count(100)
+                                    .max_body_size(app.config.max_body_bytes))
+      .read_next_http_message_timelimit(std::chrono::seconds(60))
+      .write_http_response_timelimit(std::chrono::seconds(60))
+      .handle_request_timeout(std::chrono::seconds(60));
+}
+}  // namespace
+
+struct Server::Impl {
+  App& app;
+  const Router& router;
+  std::unique_ptr<restinio::running_server_instance_t<server_t>> running;
+};
+
+Server::Server(App& app, const Router& router) : impl_(new Impl{app, router, nullptr}) {}
+
+Server::~Server() { stop(); }
+
+void Server::run(const std::string& host, std::uint16_t port) {
+  restinio::run(configure(restinio::on_thread_pool<traits_t>(impl_->app.config.threads),
+                          impl_->app, impl_->router, host, port));
+}
+
+void Server::start(const std::string& host, std::uint16_t port) {
+  impl_->running = restinio::run_async(
+      restinio::own_io_context(),
+      configure(restinio::server_settings_t<traits_t>{}, impl_->app, impl_->router, host, port),
+      impl_->app.config.threads);
+}
+
+void Server::stop() {
+  if (impl_ && impl_->running) {
+    impl_->running->stop();
+    impl_->running->wait();
+    impl_->running.reset();
+  }
+}
+
+Params parse_urlencoded(std::string_view text) {
+  auto parsed = restinio::try_parse_query<restinio::parse_query_traits::x_www_form_urlencoded>(text);
+  if (!parsed) throw Error(ErrorKind::bad_request, N_("The form data was malformed."), "bad urlencoded data");
+  Params out;
+  for (const auto& [name, value] : *parsed) {
+    out.insert_or_assign(std::string(name), std::string(value));
+  }
+  return out;
+}
+
+std::vector<std::string> parse_accept_language(std::string_view header) {
+  namespace hfp = restinio::http_field_parsers;
+  auto parsed = hfp::accept_language_value_t::try_parse(header);
+  if (!parsed) return {};
+  auto items = parsed->languages;
+  std::stable_sort(items.begin(), items.end(),
+                   [](const auto& a, const auto& b) { return b.weight < a.weight; });
+  std::vector<std::string> out;
+  for (const auto& item : items) {
+    if (item.weight.as_uint() > 0 && item.language_range != "*") out.push_back(item.language_range);
+  }
+  return out;
+}
+
+}  // namespace dime::http

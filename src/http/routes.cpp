@@ -1,0 +1,52 @@
+// THE route table of DiMe: every address, who may call it, and how large its body may be.
+// Access is enforced by http/pipeline.cpp before the handler runs; handlers check the record.
+#include "accounts/routes.hpp"
+#include "audit/routes.hpp"
+#include "http/router.hpp"
+#include "organisations/routes.hpp"
+#include "site/routes.hpp"
+
+namespace dime::http {
+
+Router make_router() {
+  using accounts::Role;
+  namespace acc = accounts::routes;
+  const Access admin = Access::roles_of({Role::admin});
+  return Router({
+      // Public
+      {Method::get, "/", Access::anyone(), site::routes::start_page},
+      {Method::get, "/healthz", Access::anyone(), site::routes::healthz},
+      {Method::get, "/static/{file}", Access::anyone(), site::routes::static_file},
+      {Method::post, "/language", Access::anyone(), site::routes::choose_language},
+
+      // Signing in and out
+      {Method::get, "/login", Access::anyone(), acc::login_form},
+      {Method::post, "/login", Access::anyone(), acc::login},
+      {Method::get, "/login/totp", Access::after_password(), acc::second_factor_form},
+      {Method::post, "/login/totp", Access::after_password(), acc::second_factor},
+      {Method::post, "/logout", Access::after_password(), acc::logout},
+
+      // Any signed-in staff member
+      {Method::get, "/staff", Access::signed_in(), acc::staff_home},
+      {Method::post, "/staff/organisation", Access::signed_in(), acc::switch_organisation},
+      {Method::get, "/account/password", Access::during_setup(), acc::password_form},
+      {Method::post, "/account/password", Access::during_setup(), acc::change_password},
+      {Method::get, "/account/totp", Access::during_setup(), acc::totp_enrolment_form},
+      {Method::post, "/account/totp", Access::during_setup(), acc::confirm_totp_enrolment},
+
+      // Administrators of the active organisation
+      {Method::get, "/admin/users", admin, acc::admin_users},
+      {Method::post, "/admin/users", admin, acc::admin_add_user},
+      {Method::post, "/admin/users/{id}/disable", admin, acc::admin_disable_user},
+      {Method::post, "/admin/users/{id}/enable", admin, acc::admin_enable_user},
+      {Method::get, "/admin/settings", admin, organisations::routes::settings_form},
+      {Method::post, "/admin/settings", admin, organisations::routes::update_settings},
+      {Method::get, "/admin/audit", admin, audit::routes::log_page},
+
+      // JSON API (docs/openapi.yaml)
+      {Method::get, "/api/v1/me", Access::signed_in(), acc::api_me},
+      {Method::get, "/api/v1/staff", admin, acc::api_staff},
+  });
+}
+
+}  // namespace dime::http

@@ -1,0 +1,27 @@
+// Organisations: help offices (with a jurisdiction) and municipalities; one database holds many.
+#pragma once
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace dime::organisations {
+
+enum class Kind { help_office, municipality };
+
+struct Organisation {
+  long long id = 0;
+  Kind kind = Kind::help_office;
+  std::string name;
+  std::string jurisdiction = "no";  // no, se, nl
+  std::string default_language = "nb";
+  bool mfa_required = false;
+  bool is_demo = false;
+};
+
+std::string_view to_string(Kind kind);
+std::optional<Kind> kind_from_string(std::string_view name);
+bool valid_jurisdiction(std::string_view j);
+// The default staff language of a jurisdiction (nb, sv, en for the Netherlands until nl exists).
+std::string language_for_jurisdiction(std::string_view j);
+
+}  // namespace dime::organisations

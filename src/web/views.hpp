@@ -1,0 +1,17 @@
+// Server-side HTML: mustache templates (escaped by default) fed with JSON data.
+#pragma once
+#include <functional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace dime::web {
+
+using Translate = std::function<std::string(const std::string&)>;
+
+// Renders templates/<name>.mustache. `{{#t}}msgid{{/t}}` translates through `tr` and escapes
+// the result; values in `data` are escaped unless a template names them in triple braces, which
+// only ever holds HTML the server built itself (names ending in `_html`).
+std::string render(const std::string& name, const nlohmann::json& data, const Translate& tr);
+
+}  // namespace dime::web

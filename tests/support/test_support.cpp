@@ -1,0 +1,195 @@
+// Test fixtures; see test_support.hpp.
+#include "support/test_support.hpp"
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <regex>
+
+#include "accounts/service.hpp"
+#include "crypto/crypto.hpp"
+#include "organisations/service.hpp"
+#include "storage/migrations.hpp"
+
+#include <soci/postgresql/soci-postgresql.h>
+
+namespace dime::test {
+
+namespace {
+std::string env(const char* name, const std::string& fallback = {}) {
+  const char* v = std::getenv(name);
+  return v ? std::string(v) : fallback;
+}
+
+std::uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+struct SodiumInit {
+  SodiumInit() { crypto::init(); }
+} const sodium_init;
+}  // namespace
+
+TestDatabase::TestDatabase() {
+  std::string unique = crypto::random_token(9);
+  for (auto& c : unique) c = std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : 'x';
+  if (env("DIME_TEST_BACKEND", "sqlite") == "postgresql") {
+    backend_ = storage::Backend::postgresql;
+    pg_admin_url_ = env("DIME_TEST_PG_URL");
+    if (pg_admin_url_.empty()) throw std::runtime_error("DIME_TEST_PG_URL is not set");
+    pg_name_ = "dime_test_" + unique;
+    soci::session admin(soci::postgresql, pg_admin_url_);
+    admin << "CREATE DATABASE " + pg_name_;  // the name is generated above, never user input
+    url_ = pg_admin_url_.substr(0, pg_admin_url_.rfind('/') + 1) + pg_name_;
+  } else {
+    backend_ = storage::Backend::sqlite;
+    dir_ = std::filesystem::temp_directory_path() / ("dime-test-" + unique);
+    std::filesystem::create_directories(dir_);
+    url_ = "sqlite://" + (dir_ / "dime.sqlite").string();
+  }
+}
+
+TestDatabase::~TestDatabase() {
+  try {
+    if (!pg_name_.empty()) {
+      soci::session admin(soci::postgresql, pg_admin_url_);
+      admin << "DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)";
+    }
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "test database clean-up failed: %s\n", e.what());
+  }
+}
+
+crypto::Keys test_keys() {
+  std::array<unsigned char, 32> master{};
+  for (std::size_t i = 0; i < master.size(); ++i) master[i] = static_cast<unsigned char>(i * 7 + 1);
+  return crypto::Keys::from_master(master);
+}
+
+MigratedDatabase::MigratedDatabase() : db(std::make_unique<storage::Database>(tdb.url(), 3)) {
+  storage::migrate(*db);
+}
+
+long long make_organisation(storage::Database& db, const std::string& name,
+                            const std::string& jurisdiction) {
+  storage::Transaction tx(db);
+  long long id = organisations::create(
+      tx, {0, organisations::Kind::help_office, name, jurisdiction,
+           organisations::language_for_jurisdiction(jurisdiction), false, false});
+  tx.commit();
+  return id;
+}
+
+long long make_user(storage::Database& db, const crypto::Keys& keys, const std::string& email,
+                    const std::string& password, long long organisation_id, accounts::Role role) {
+  storage::Transaction tx(db);
+  auto existing = accounts::find_user_id_by_email(tx, keys, email);
+  long long id = existing ? *existing : accounts::create_user(tx, keys, {email, "Test " + email, password, false, false});
+  accounts::add_membership(tx, id, organisation_id, role);
+  tx.commit();
+  return id;
+}
+
+TestServer::TestServer()
+    : db_(std::make_unique<storage::Database>(tdb_.url(), 6)), router_(http::make_router()) {
+  storage::migrate(*db_);
+  Config config;
+  config.database = tdb_.url();
+  config.threads = 3;
+  config.max_body_bytes = 1024 * 1024;
+  config.default_language = "en";
+  app_ = std::make_unique<App>(App{config, *db_, test_keys(), {}});
+  port_ = free_port();
+  server_ = std::make_unique<http::Server>(*app_, router_);
+  server_->start("127.0.0.1", port_);
+}
+
+TestServer::~TestServer() { server_->stop(); }
+
+Client::Client(std::uint16_t port) : http_("127.0.0.1", port) {
+  http_.set_keep_alive(false);
+  http_.set_read_timeout(30, 0);
+}
+
+httplib::Headers Client::headers(const httplib::Headers& extra) const {
+  httplib::Headers h = extra;
+  std::string cookie;
+  for (const auto& [k, v] : cookies_) {
+    if (!cookie.empty()) cookie += "; ";
+    cookie += k + "=" + v;
+  }
+  if (!cookie.empty()) h.emplace("Cookie", cookie);
+  if (h.find("Accept-Language") == h.end()) h.emplace("Accept-Language", "en");
+  return h;
+}
+
+void Client::absorb(const httplib::Result& r) {
+  if (!r) return;
+  auto n = r->get_header_value_count("Set-Cookie");
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string c = r->get_header_value("Set-Cookie", i);
+    auto eq = c.find('=');
+    auto semi = c.find(';');
+    std::string name = c.substr(0, eq);
+    std::string value = c.substr(eq + 1, semi - eq - 1);
+    if (c.find("Max-Age=0;") != std::string::npos || value.empty()) {
+      cookies_.erase(name);
+    } else {
+      cookies_[name] = value;
+    }
+  }
+  static const std::regex csrf_re("name=\"_csrf\" value=\"([^\"]+)\"");
+  std::smatch m;
+  if (std::regex_search(r->body, m, csrf_re)) csrf_ = m[1];
+}
+
+httplib::Result Client::get(const std::string& path, const httplib::Headers& extra) {
+  auto r = http_.Get(path.c_str(), headers(extra));
+  absorb(r);
+  return r;
+}
+
+httplib::Result Client::post(const std::string& path, std::map<std::string, std::string> form,
+                             bool with_csrf, const httplib::Headers& extra) {
+  if (with_csrf && form.find("_csrf") == form.end()) form["_csrf"] = csrf_;
+  httplib::Params params(form.begin(), form.end());
+  std::string body = httplib::detail::params_to_query_str(params);
+  return post_raw(path, body, "application/x-www-form-urlencoded", extra);
+}
+
+httplib::Result Client::post_raw(const std::string& path, const std::string& body,
+                                 const std::string& content_type, const httplib::Headers& extra) {
+  auto r = http_.Post(path.c_str(), headers(extra), body, content_type.c_str());
+  absorb(r);
+  return r;
+}
+
+bool Client::sign_in(const std::string& email, const std::string& password) {
+  get("/login");
+  auto r = post("/login", {{"email", email}, {"password", password}});
+  if (!r || r->status != 303) return false;
+  get(r->get_header_value("Location"));
+  return true;
+}
+
+std::optional<std::string> Client::cookie(const std::string& name) const {
+  auto it = cookies_.find(name);
+  if (it == cookies_.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace dime::test
