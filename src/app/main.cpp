@@ -1,4 +1,5 @@
 // `dime`: wiring only. Each subcommand lives in src/cli/.
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <iostream>
@@ -8,6 +9,8 @@
 
 int main(int argc, char** argv) {
   dime::crypto::init();
+  // Logs go to standard error, so that what a command prints (an id, a report) is its output.
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("dime"));
   CLI::App app{"DiMe: reporting, casework and mediation for anti-discrimination help offices"};
   app.set_version_flag("--version", DIME_VERSION);
   app.require_subcommand(1);

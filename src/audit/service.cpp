@@ -105,7 +105,11 @@ std::vector<Entry> list_for_organisation(storage::Transaction& tx, long long org
   std::vector<Entry> out;
   Row r;
   soci::statement st = prepare_rows(
-      tx.sql(), r, "WHERE organisation_id = :org ORDER BY seq DESC LIMIT :limit");
+      tx.sql(), r,
+      "WHERE organisation_id = :org OR (organisation_id IS NULL AND actor_user_id IN "
+      "(SELECT user_id FROM memberships WHERE organisation_id = :org2)) "
+      "ORDER BY seq DESC LIMIT :limit");
+  st.exchange(soci::use(organisation_id));
   st.exchange(soci::use(organisation_id));
   st.exchange(soci::use(limit));
   st.define_and_bind();

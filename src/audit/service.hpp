@@ -10,7 +10,8 @@ namespace dime::audit {
 
 // Appends one entry in `tx`; commits with it (or vanishes with its rollback).
 void append(storage::Transaction& tx, const crypto::Keys& keys, const Event& event);
-// Newest first, only entries of one organisation.
+// Newest first: entries of one organisation, plus entries without an organisation (such as
+// failed sign-ins) whose actor is one of its staff.
 std::vector<Entry> list_for_organisation(storage::Transaction& tx, long long organisation_id,
                                          int limit);
 // Walks the whole chain and the signed head: detects edited, inserted and deleted entries.

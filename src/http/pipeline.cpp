@@ -224,7 +224,8 @@ Response Context::page(const std::string& template_name, const std::string& titl
       {"dir", language && language->rtl ? "rtl" : "ltr"},
       {"title", tr(title_msgid)},
       {"csrf", csrf_token},
-      {"return_to", req.path},
+      // After a language switch the browser comes back here: only a page it can GET.
+      {"return_to", req.method == Method::get ? req.path : std::string("/")},
       {"languages", languages},
       {"content_html", content},
   };

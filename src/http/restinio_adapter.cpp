@@ -3,7 +3,10 @@
 #include <restinio/all.hpp>
 #include <restinio/helpers/http_field_parsers/accept-language.hpp>
 
+#include <pthread.h>
+
 #include <algorithm>
+#include <csignal>
 
 #include "core/error.hpp"
 #include "http/pipeline.hpp"
@@ -85,8 +88,17 @@ Server::Server(App& app, const Router& router) : impl_(new Impl{app, router, nul
 Server::~Server() { stop(); }
 
 void Server::run(const std::string& host, std::uint16_t port) {
-  restinio::run(configure(restinio::on_thread_pool<traits_t>(impl_->app.config.threads),
-                          impl_->app, impl_->router, host, port));
+  // Block SIGINT and SIGTERM before the worker threads start (they inherit the mask), then
+  // wait for either here and stop gracefully: systemd and container runtimes send SIGTERM.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  start(host, port);
+  int received = 0;
+  sigwait(&signals, &received);
+  stop();
 }
 
 void Server::start(const std::string& host, std::uint16_t port) {
@@ -105,7 +117,9 @@ void Server::stop() {
 }
 
 Params parse_urlencoded(std::string_view text) {
-  auto parsed = restinio::try_parse_query<restinio::parse_query_traits::x_www_form_urlencoded>(text);
+  // Relaxed: accepts the sub-delimiters ( ) ! ' ~ that many clients leave unescaped; still
+  // rejects broken %-escapes, invalid UTF-8 and raw characters such as < > " { }.
+  auto parsed = restinio::try_parse_query<restinio::parse_query_traits::relaxed>(text);
   if (!parsed) throw Error(ErrorKind::bad_request, N_("The form data was malformed."), "bad urlencoded data");
   Params out;
   for (const auto& [name, value] : *parsed) {

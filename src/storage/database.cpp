@@ -5,13 +5,39 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
 
+#include <libpq-fe.h>
+
 #include <filesystem>
+#include <memory>
 
 #include "core/error.hpp"
 
 namespace dime::storage {
 
 const char* backend_name(Backend b) { return b == Backend::sqlite ? "sqlite" : "postgresql"; }
+
+std::string postgresql_conninfo(const std::string& url) {
+  char* error = nullptr;
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(PQconninfoParse(url.c_str(), &error),
+                                                                        &PQconninfoFree);
+  if (!options) {
+    std::string message = error ? error : "malformed PostgreSQL URL";
+    PQfreemem(error);
+    throw std::runtime_error(message);
+  }
+  std::string out;
+  for (auto* o = options.get(); o->keyword != nullptr; ++o) {
+    if (o->val == nullptr) continue;
+    std::string value;
+    for (const char* c = o->val; *c != '\0'; ++c) {
+      if (*c == '\\' || *c == '\'') value += '\\';
+      value += *c;
+    }
+    if (!out.empty()) out += ' ';
+    out += std::string(o->keyword) + "='" + value + "'";
+  }
+  return out;
+}
 
 struct Database::Pool {
   explicit Pool(std::size_t n) : pool(n), size(n) {}
@@ -48,8 +74,9 @@ Database::Database(const std::string& url, std::size_t pool_size)
     }
   } else if (url.rfind("postgresql://", 0) == 0 || url.rfind("postgres://", 0) == 0) {
     backend_ = Backend::postgresql;
+    const std::string conninfo = postgresql_conninfo(url);
     for (std::size_t i = 0; i < pool_size; ++i) {
-      pool_->pool.at(i).open(soci::postgresql, url);
+      pool_->pool.at(i).open(soci::postgresql, conninfo);
     }
   } else {
     throw std::runtime_error("database URL must start with sqlite:// or postgresql://");

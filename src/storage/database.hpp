@@ -12,6 +12,10 @@ enum class Backend { sqlite, postgresql };
 
 const char* backend_name(Backend b);
 
+// A libpq URI ("postgresql://user@host:port/db?...") as the keyword/value string SOCI passes
+// to libpq (SOCI would take the "postgresql://" prefix for a backend name). Parsed by libpq.
+std::string postgresql_conninfo(const std::string& url);
+
 class Database {
  public:
   // url: "sqlite://PATH" or "postgresql://user@host:port/db" (any libpq URI).

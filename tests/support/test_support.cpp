@@ -25,6 +25,8 @@ std::string env(const char* name, const std::string& fallback = {}) {
   return v ? std::string(v) : fallback;
 }
 
+}  // namespace
+
 std::uint16_t free_port() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
@@ -38,6 +40,8 @@ std::uint16_t free_port() {
   return ntohs(addr.sin_port);
 }
 
+namespace {
+
 struct SodiumInit {
   SodiumInit() { crypto::init(); }
 } const sodium_init;
@@ -46,12 +50,11 @@ struct SodiumInit {
 TestDatabase::TestDatabase() {
   std::string unique = crypto::random_token(9);
   for (auto& c : unique) c = std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : 'x';
-  if (env("DIME_TEST_BACKEND", "sqlite") == "postgresql") {
+  pg_admin_url_ = env("DIME_TEST_PG_URL");
+  if (!pg_admin_url_.empty()) {
     backend_ = storage::Backend::postgresql;
-    pg_admin_url_ = env("DIME_TEST_PG_URL");
-    if (pg_admin_url_.empty()) throw std::runtime_error("DIME_TEST_PG_URL is not set");
     pg_name_ = "dime_test_" + unique;
-    soci::session admin(soci::postgresql, pg_admin_url_);
+    soci::session admin(soci::postgresql, storage::postgresql_conninfo(pg_admin_url_));
     admin << "CREATE DATABASE " + pg_name_;  // the name is generated above, never user input
     url_ = pg_admin_url_.substr(0, pg_admin_url_.rfind('/') + 1) + pg_name_;
   } else {
@@ -65,7 +68,7 @@ TestDatabase::TestDatabase() {
 TestDatabase::~TestDatabase() {
   try {
     if (!pg_name_.empty()) {
-      soci::session admin(soci::postgresql, pg_admin_url_);
+      soci::session admin(soci::postgresql, storage::postgresql_conninfo(pg_admin_url_));
       admin << "DROP DATABASE IF EXISTS " + pg_name_ + " WITH (FORCE)";
     }
     if (!dir_.empty()) std::filesystem::remove_all(dir_);

@@ -1,4 +1,4 @@
-// Test fixtures: a fresh database per test on the backend CTest chose (DIME_TEST_BACKEND), a
+// Test fixtures: a fresh database per test on the backend CTest chose (DIME_TEST_PG_URL), a
 // real server on 127.0.0.1, and a cookie-keeping HTTP client that fills in CSRF tokens.
 #pragma once
 #include <httplib.h>
@@ -36,6 +36,8 @@ class TestDatabase {
 };
 
 crypto::Keys test_keys();
+// A port on 127.0.0.1 that was free a moment ago.
+std::uint16_t free_port();
 // A migrated database for unit tests.
 struct MigratedDatabase {
   MigratedDatabase();

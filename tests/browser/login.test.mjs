@@ -1,0 +1,242 @@
+// Browser test of DiMe's sign-in: a real Chromium against a real `dime serve` checks signing in and out,
+// the footer language switch (incl. right-to-left Arabic), WCAG 2.1 AA with axe-core, and that it all works without JavaScript.
+// Run: cd tests/browser && npm install && DIME_BIN=/path/to/dime node --test login.test.mjs
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DIME_BIN = path.resolve(here, process.env.DIME_BIN ?? '../../build/dime');
+const SV_PO = path.resolve(here, '../../locales/sv.po');
+const AXE_JS = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+const OFFICE = 'Browser Test Office';
+const ADVISOR = { email: 'advisor@test.example', name: 'Test Advisor', password: 'correct horse battery staple' };
+// A second account, so the no-JavaScript test does not depend on the language the first test left set.
+const NO_JS_ADVISOR = { email: 'nojs@test.example', name: 'No Script Advisor', password: 'another long test password' };
+
+const CHROMIUM_OPTIONS = {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--disable-quic'],
+};
+
+// ---- helpers: the dime command line and server ----
+
+/** Runs `dime ARGS...`, writing `input` to its stdin; resolves to its stdout, rejects on a non-zero exit. */
+async function runDime(args, input = '') {
+  const child = spawn(DIME_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  child.stdin.end(input);
+  const [code] = await once(child, 'close');
+  if (code !== 0) throw new Error(`dime ${args.join(' ')} exited with ${code}:\n${stderr}${stdout}`);
+  return stdout;
+}
+
+/** A TCP port that was free a moment ago: listen on port 0, read the port the kernel chose, close. */
+async function freePort() {
+  const probe = net.createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address();
+  probe.close();
+  await once(probe, 'close');
+  return port;
+}
+
+/** Spawns `dime serve` and resolves once it has printed its "listening" line. */
+async function startServer(args) {
+  const child = spawn(DIME_BIN, ['serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const ready = new Promise((resolve, reject) => {
+    const onData = (d) => {
+      output += d;
+      if (output.includes('listening')) resolve();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => reject(new Error(`dime serve ended (${code ?? signal}) before listening:\n${output}`)));
+  });
+  await ready;
+  return { child, output: () => output };
+}
+
+/** Stops the server and waits until it has exited (SIGKILL only if it ignores SIGTERM). */
+async function stopServer(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const stubborn = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(stubborn);
+}
+
+// ---- helpers: translations and accessibility ----
+
+/** The msgstr of `msgid` in a gettext .po file (single-line entries, as in DiMe's locales). */
+async function translation(poFile, msgid) {
+  const po = await readFile(poFile, 'utf8');
+  const entry = new RegExp(`^msgid ${JSON.stringify(msgid).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\nmsgstr (".*")$`, 'm');
+  const match = po.match(entry);
+  assert.ok(match, `no msgid ${JSON.stringify(msgid)} in ${poFile}`);
+  return JSON.parse(match[1]);
+}
+
+/**
+ * Runs axe-core's WCAG 2.0/2.1 A and AA rules on the page and fails on any violation.
+ * The server's CSP forbids inline scripts, so instead of a <script> tag (which the page would block, and
+ * bypassCSP would hide real CSP problems) axe's source is evaluated through the DevTools protocol.
+ */
+async function assertAccessible(page, label) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    await page.evaluate(await readFile(AXE_JS, 'utf8'));
+  }
+  const { passed, violations } = await page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return {
+      passed: result.passes.length,
+      violations: result.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`),
+      })),
+    };
+  }, WCAG_TAGS);
+  assert.ok(passed > 0, `axe checked no rule at all on ${label}`);
+  if (violations.length > 0) console.log(`axe violations on ${label}:\n${JSON.stringify(violations, null, 2)}`);
+  assert.deepEqual(violations, [], `${label} has WCAG 2.1 AA violations (printed above)`);
+}
+
+// ---- helpers: pages ----
+
+/** Fills in and submits the sign-in form the way a person does; resolves to the POST's response. */
+async function signIn(page, email, password) {
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  const answered = page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === '/login');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  return answered;
+}
+
+/** Clicks a footer language button and waits for the page to come back in that language. */
+async function chooseLanguage(page, buttonName, lang) {
+  await page.locator('footer').getByRole('button', { name: buttonName, exact: true }).click();
+  await page.locator(`html[lang="${lang}"]`).waitFor({ state: 'attached' });
+  await page.getByRole('heading', { level: 1 }).waitFor();
+}
+
+async function heading1(page) {
+  return (await page.getByRole('heading', { level: 1 }).textContent()).trim();
+}
+
+// ---- the tests ----
+
+describe('staff sign-in in a real browser', () => {
+  let dir;
+  let server;
+  let browser;
+  let baseURL;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'dime-browser-'));
+    const storage = ['--database', `sqlite://${path.join(dir, 'dime.sqlite')}`, '--data-dir', dir];
+    // The id is the last line: on a new database the migration log line comes first, also on stdout.
+    const officeId = (await runDime(['office', 'add', '--name', OFFICE, '--jurisdiction', 'no', ...storage]))
+      .trim().split('\n').at(-1);
+    assert.match(officeId, /^\d+$/, 'office add prints the new organisation id');
+    for (const user of [ADVISOR, NO_JS_ADVISOR]) {
+      await runDime(['user', 'add', '--email', user.email, '--name', user.name, '--role', 'advisor',
+        '--office', officeId, '--password-stdin', ...storage], `${user.password}\n`);
+    }
+    const port = await freePort();
+    server = await startServer(['--listen', `127.0.0.1:${port}`, ...storage, '--default-language', 'en']);
+    baseURL = `http://127.0.0.1:${port}`;
+    browser = await chromium.launch(CHROMIUM_OPTIONS); // a fresh temporary profile each run
+  }, { timeout: 60_000 }); // a cap for a server that never says "listening", not a wait
+
+  after(async () => {
+    await browser?.close();
+    if (server) await stopServer(server.child);
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  test('an advisor signs in, switches language (incl. right-to-left) and signs out, every page WCAG 2.1 AA', async (t) => {
+    const context = await browser.newContext({ baseURL, locale: 'en', extraHTTPHeaders: { 'Accept-Language': 'en' } });
+    t.after(() => context.close());
+    const page = await context.newPage();
+
+    await t.test('the sign-in and start pages have no axe violations', async () => {
+      await page.goto('/login');
+      assert.equal(await heading1(page), 'Staff sign-in');
+      await assertAccessible(page, '/login');
+      await page.goto('/');
+      await assertAccessible(page, '/');
+    });
+
+    await t.test('a wrong password shows an error summary and keeps the typed e-mail', async () => {
+      await page.goto('/login');
+      const response = await signIn(page, ADVISOR.email, 'not the right password');
+      assert.equal(response.status(), 422);
+      await page.getByRole('alert').waitFor();
+      assert.equal(new URL(page.url()).pathname, '/login');
+      assert.equal(await page.getByLabel('E-mail address').inputValue(), ADVISOR.email);
+      await assertAccessible(page, '/login with an error');
+    });
+
+    await t.test('the right password leads to the staff home page', async () => {
+      await signIn(page, ADVISOR.email, ADVISOR.password);
+      await page.waitForURL('**/staff');
+      await page.getByRole('heading', { level: 1, name: 'Staff home' }).waitFor();
+      await page.getByText(ADVISOR.name).waitFor();
+      await assertAccessible(page, '/staff');
+    });
+
+    await t.test('the footer buttons switch to Swedish, to Arabic (right to left) and back to English', async () => {
+      const swedish = await translation(SV_PO, 'Staff home');
+      await chooseLanguage(page, 'Svenska', 'sv');
+      assert.notEqual(await heading1(page), 'Staff home');
+      assert.equal(await heading1(page), swedish);
+      await assertAccessible(page, '/staff in Swedish');
+
+      await chooseLanguage(page, 'العربية', 'ar');
+      assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
+      await assertAccessible(page, '/staff in Arabic');
+
+      await chooseLanguage(page, 'English', 'en');
+      assert.equal(await page.locator('html').getAttribute('dir'), 'ltr');
+      assert.equal(await heading1(page), 'Staff home');
+    });
+
+    await t.test('signing out returns to the sign-in page and closes the staff pages', async () => {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.waitForURL('**/login');
+      await page.getByRole('heading', { level: 1, name: 'Staff sign-in' }).waitFor();
+      await page.goto('/staff');
+      assert.equal(new URL(page.url()).pathname, '/login');
+    });
+  });
+
+  test('signing in works with JavaScript turned off', async (t) => {
+    const context = await browser.newContext({ baseURL, locale: 'en', javaScriptEnabled: false });
+    t.after(() => context.close());
+    const page = await context.newPage();
+    await page.goto('/login');
+    await signIn(page, NO_JS_ADVISOR.email, NO_JS_ADVISOR.password);
+    await page.waitForURL('**/staff');
+    await page.getByRole('heading', { level: 1, name: 'Staff home' }).waitFor();
+    await page.getByText(NO_JS_ADVISOR.name).waitFor();
+  });
+});
