@@ -65,17 +65,20 @@ void require_member_of_active(storage::Transaction& tx, const Context& ctx, long
 }  // namespace
 
 Response login_form(Context& ctx) {
-  if (ctx.session && ctx.session->pending() == Session::Pending::none) return Response::redirect("/staff");
+  if (ctx.session && ctx.session->pending() == Session::Pending::none)
+    return Response::redirect("/staff");
   return login_page(ctx, "", {}, 200);
 }
 
 Response login(Context& ctx) {
-  auto in = http::read_form(ctx, {Field{"email", 254}, Field{"password", kMaxPasswordLength, true, false}});
+  auto in = http::read_form(
+      ctx, {Field{"email", 254}, Field{"password", kMaxPasswordLength, true, false}});
   if (!in.ok()) return login_page(ctx, in.get("email"), in.errors, 422);
   auto& app = ctx.app;
   long long now = now_seconds();
   storage::Transaction tx(app.db);
-  auto result = check_password(tx, app.keys, in.get("email"), in.get("password"), ctx.address(), now);
+  auto result =
+      check_password(tx, app.keys, in.get("email"), in.get("password"), ctx.address(), now);
   if (result.outcome != LoginOutcome::ok) {
     bool throttled = result.outcome == LoginOutcome::throttled;
     audit::Event e;
@@ -87,11 +90,13 @@ Response login(Context& ctx) {
     audit::append(tx, app.keys, e);
     tx.commit();
     if (throttled) {
-      return login_page(ctx, in.get("email"),
-                        {{"password", N_("Too many attempts. Please wait 15 minutes and try again.")}}, 429);
+      return login_page(
+          ctx, in.get("email"),
+          {{"password", N_("Too many attempts. Please wait 15 minutes and try again.")}}, 429);
     }
     return login_page(ctx, in.get("email"),
-                      {{"password", N_("The e-mail address or the password is not correct.")}}, 422);
+                      {{"password", N_("The e-mail address or the password is not correct.")}},
+                      422);
   }
   auto orgs = memberships(tx, result.user_id);
   std::optional<long long> org;
@@ -106,7 +111,8 @@ Response login(Context& ctx) {
   e.object_id = std::to_string(result.user_id);
   audit::append(tx, app.keys, e);
   tx.commit();
-  ctx.set_cookies.push_back(http::make_cookie(kSessionCookie, s.token, app.config.session_max_seconds));
+  ctx.set_cookies.push_back(
+      http::make_cookie(kSessionCookie, s.token, app.config.session_max_seconds));
   return Response::redirect(result.needs_second_factor ? "/login/totp" : "/staff");
 }
 
@@ -124,21 +130,32 @@ Response second_factor(Context& ctx) {
   storage::Transaction tx(app.db);
   if (recent_failures(tx, subject, now) >= kMaxFailuresPerAccount) {
     end_session(tx, ctx.session->token_hash);
-    audit::append(tx, app.keys, event(ctx, "login.throttled", "user", std::to_string(ctx.user_id()), "second factor"));
+    audit::append(
+        tx, app.keys,
+        event(ctx, "login.throttled", "user", std::to_string(ctx.user_id()), "second factor"));
     tx.commit();
     ctx.set_cookies.push_back(http::make_cookie(kSessionCookie, "", 0));
-    return login_page(ctx, "", {{"password", N_("Too many attempts. Please wait 15 minutes and try again.")}}, 429);
+    return login_page(
+        ctx, "", {{"password", N_("Too many attempts. Please wait 15 minutes and try again.")}},
+        429);
   }
   if (in.ok() && verify_totp(tx, app.keys, ctx.user_id(), in.get("code"), now)) {
     mark_second_factor_passed(tx, ctx.session->token_hash);
-    audit::append(tx, app.keys, event(ctx, "login.success", "user", std::to_string(ctx.user_id()), "with second factor"));
+    audit::append(
+        tx, app.keys,
+        event(ctx, "login.success", "user", std::to_string(ctx.user_id()), "with second factor"));
     tx.commit();
     return Response::redirect("/staff");
   }
   record_failure(tx, subject, now);
-  audit::append(tx, app.keys, event(ctx, "login.failure", "user", std::to_string(ctx.user_id()), "second factor"));
+  audit::append(
+      tx, app.keys,
+      event(ctx, "login.failure", "user", std::to_string(ctx.user_id()), "second factor"));
   tx.commit();
-  json data = http::error_data(ctx, {{"code", N_("That code is not correct. Check the time on your phone and try the newest code.")}});
+  json data = http::error_data(
+      ctx,
+      {{"code",
+        N_("That code is not correct. Check the time on your phone and try the newest code.")}});
   return ctx.page("accounts/second_factor", N_("Two-step verification"), data, 422);
 }
 
@@ -160,8 +177,10 @@ Response staff_home(Context& ctx) {
   for (const auto& m : memberships(tx, ctx.user_id())) {
     auto& o = by_org[m.organisation_id];
     if (o.is_null()) {
-      o = {{"id", m.organisation_id}, {"name", m.organisation_name},
-           {"current", m.organisation_id == ctx.organisation_id()}, {"roles", json::array()}};
+      o = {{"id", m.organisation_id},
+           {"name", m.organisation_name},
+           {"current", m.organisation_id == ctx.organisation_id()},
+           {"roles", json::array()}};
     }
     o["roles"].push_back({{"label", ctx.tr(role_label(m.role))}});
   }
@@ -184,7 +203,8 @@ Response switch_organisation(Context& ctx) {
     throw Error(ErrorKind::forbidden, N_("You do not have access to this page."));
   }
   set_session_organisation(tx, ctx.session->token_hash, org);
-  audit::append(tx, ctx.app.keys, event(ctx, "session.switch_organisation", "organisation", std::to_string(org)));
+  audit::append(tx, ctx.app.keys,
+                event(ctx, "session.switch_organisation", "organisation", std::to_string(org)));
   tx.commit();
   return Response::redirect("/staff");
 }
@@ -205,8 +225,11 @@ Response change_password(Context& ctx) {
   if (errors.empty()) {
     try {
       storage::Transaction tx(ctx.app.db);
-      accounts::change_password(tx, ctx.user_id(), in.get("current_password"), in.get("new_password"));
-      audit::append(tx, ctx.app.keys, event(ctx, "user.change_password", "user", std::to_string(ctx.user_id())));
+      accounts::change_password(tx, ctx.user_id(), in.get("current_password"),
+                                in.get("new_password"));
+      end_other_sessions(tx, ctx.user_id(), ctx.session->token_hash);
+      audit::append(tx, ctx.app.keys,
+                    event(ctx, "user.change_password", "user", std::to_string(ctx.user_id())));
       tx.commit();
       return Response::redirect("/staff");
     } catch (const Error& e) {
@@ -235,19 +258,32 @@ Response totp_page(Context& ctx, const std::map<std::string, std::string>& error
 }
 }  // namespace
 
-Response totp_enrolment_form(Context& ctx) { return totp_page(ctx, {}, 200); }
+Response totp_enrolment_form(Context& ctx) {
+  return totp_page(ctx, {}, 200);
+}
 
 Response confirm_totp_enrolment(Context& ctx) {
-  auto in = http::read_form(ctx, {Field{"code", 10}});
+  auto in = http::read_form(
+      ctx, {Field{"code", 10}, Field{"current_password", kMaxPasswordLength, false, false}});
   if (in.ok()) {
     storage::Transaction tx(ctx.app.db);
+    // Replacing a working second factor needs the password too: a borrowed session alone
+    // must not be enough to take the account over.
+    if (ctx.session->totp_enabled &&
+        !password_matches(tx, ctx.user_id(), in.get("current_password"))) {
+      tx.commit();
+      return totp_page(ctx, {{"current_password", N_("The current password is not correct.")}},
+                       422);
+    }
     if (confirm_totp(tx, ctx.app.keys, ctx.user_id(), in.get("code"), now_seconds())) {
-      audit::append(tx, ctx.app.keys, event(ctx, "user.enable_totp", "user", std::to_string(ctx.user_id())));
+      audit::append(tx, ctx.app.keys,
+                    event(ctx, "user.enable_totp", "user", std::to_string(ctx.user_id())));
       tx.commit();
       return Response::redirect("/staff");
     }
   }
-  return totp_page(ctx, {{"code", N_("That code is not correct. Scan the new code below and try again.")}}, 422);
+  return totp_page(
+      ctx, {{"code", N_("That code is not correct. Scan the new code below and try again.")}}, 422);
 }
 
 namespace {
@@ -255,7 +291,9 @@ Response users_page(Context& ctx, const std::map<std::string, std::string>& erro
                     int status, json created = nullptr) {
   storage::Transaction tx(ctx.app.db);
   auto staff = staff_of(tx, ctx.app.keys, ctx.organisation_id());
-  audit::append(tx, ctx.app.keys, event(ctx, "personal_data.read", "staff_list", std::to_string(ctx.organisation_id())));
+  audit::append(
+      tx, ctx.app.keys,
+      event(ctx, "personal_data.read", "staff_list", std::to_string(ctx.organisation_id())));
   auto org = organisations::find(tx, ctx.organisation_id());
   tx.commit();
   json rows = json::array();
@@ -270,7 +308,8 @@ Response users_page(Context& ctx, const std::map<std::string, std::string>& erro
   }
   json role_options = json::array();
   for (Role r : all_roles()) {
-    role_options.push_back({{"code", to_string(r)}, {"label", ctx.tr(role_label(r))},
+    role_options.push_back({{"code", to_string(r)},
+                            {"label", ctx.tr(role_label(r))},
                             {"selected", form.value("role", "") == to_string(r)}});
   }
   json data = http::error_data(ctx, errors);
@@ -284,7 +323,9 @@ Response users_page(Context& ctx, const std::map<std::string, std::string>& erro
 }
 }  // namespace
 
-Response admin_users(Context& ctx) { return users_page(ctx, {}, json::object(), 200); }
+Response admin_users(Context& ctx) {
+  return users_page(ctx, {}, json::object(), 200);
+}
 
 Response admin_add_user(Context& ctx) {
   auto in = http::read_form(ctx, {Field{"email", 254}, Field{"name", 200}, Field{"role", 40}});
@@ -311,10 +352,13 @@ Response admin_add_user(Context& ctx) {
     }
   }
   add_membership(tx, user_id, ctx.organisation_id(), *role);
-  audit::append(tx, app.keys, event(ctx, existing ? "membership.create" : "user.create", "user",
-                                    std::to_string(user_id), std::string("role ") + std::string(to_string(*role))));
+  audit::append(
+      tx, app.keys,
+      event(ctx, existing ? "membership.create" : "user.create", "user", std::to_string(user_id),
+            std::string("role ") + std::string(to_string(*role))));
   tx.commit();
-  json created{{"email", in.get("email")}, {"password", one_time}, {"existing", existing.has_value()}};
+  json created{
+      {"email", in.get("email")}, {"password", one_time}, {"existing", existing.has_value()}};
   return users_page(ctx, {}, json::object(), 201, created);
 }
 
@@ -329,19 +373,25 @@ Response set_user_disabled(Context& ctx, bool disabled) {
   }
   for (const auto& m : memberships(tx, target)) {
     if (m.organisation_id != ctx.organisation_id()) {
-      throw Error(ErrorKind::forbidden,
-                  N_("This person also works for another organisation. Ask its administrator, or remove the role here."));
+      throw Error(ErrorKind::forbidden, N_("This person also works for another organisation. Ask "
+                                           "its administrator, or remove the role here."));
     }
   }
   set_disabled(tx, target, disabled);
-  audit::append(tx, app.keys, event(ctx, disabled ? "user.disable" : "user.enable", "user", std::to_string(target)));
+  audit::append(
+      tx, app.keys,
+      event(ctx, disabled ? "user.disable" : "user.enable", "user", std::to_string(target)));
   tx.commit();
   return Response::redirect("/admin/users");
 }
 }  // namespace
 
-Response admin_disable_user(Context& ctx) { return set_user_disabled(ctx, true); }
-Response admin_enable_user(Context& ctx) { return set_user_disabled(ctx, false); }
+Response admin_disable_user(Context& ctx) {
+  return set_user_disabled(ctx, true);
+}
+Response admin_enable_user(Context& ctx) {
+  return set_user_disabled(ctx, false);
+}
 
 Response api_me(Context& ctx) {
   storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
@@ -355,21 +405,29 @@ Response api_me(Context& ctx) {
             {"organisation_id", ctx.organisation_id()},
             {"roles", roles},
             {"language", ctx.lang},
-            {"totp_enabled", user->totp_enabled}};
+            {"totp_enabled", user->totp_enabled},
+            // JSON clients send this back in X-CSRF-Token on unsafe requests.
+            {"csrf_token", ctx.session->csrf_token}};
   return Response::json(body.dump());
 }
 
 Response api_staff(Context& ctx) {
   storage::Transaction tx(ctx.app.db);
   auto staff = staff_of(tx, ctx.app.keys, ctx.organisation_id());
-  audit::append(tx, ctx.app.keys, event(ctx, "personal_data.read", "staff_list", std::to_string(ctx.organisation_id()), "api"));
+  audit::append(
+      tx, ctx.app.keys,
+      event(ctx, "personal_data.read", "staff_list", std::to_string(ctx.organisation_id()), "api"));
   tx.commit();
   json items = json::array();
   for (const auto& s : staff) {
     json roles = json::array();
     for (Role r : s.roles) roles.push_back(to_string(r));
-    items.push_back({{"id", s.user.id}, {"name", s.user.name}, {"email", s.user.email},
-                     {"roles", roles}, {"disabled", s.user.disabled}, {"totp_enabled", s.user.totp_enabled}});
+    items.push_back({{"id", s.user.id},
+                     {"name", s.user.name},
+                     {"email", s.user.email},
+                     {"roles", roles},
+                     {"disabled", s.user.disabled},
+                     {"totp_enabled", s.user.totp_enabled}});
   }
   return Response::json(json{{"items", items}}.dump());
 }

@@ -68,8 +68,11 @@ std::string qr_svg(const std::string& text) {
   const std::string s = std::to_string(size);
   return "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " + s + " " + s +
          "\" width=\"240\" height=\"240\" role=\"img\" shape-rendering=\"crispEdges\">"
-         "<rect width=\"" + s + "\" height=\"" + s + "\" fill=\"#fff\"/>"
-         "<path fill=\"#000\" d=\"" + path + "\"/></svg>";
+         "<rect width=\"" +
+         s + "\" height=\"" + s +
+         "\" fill=\"#fff\"/>"
+         "<path fill=\"#000\" d=\"" +
+         path + "\"/></svg>";
 }
 
 std::string base32(std::string_view raw) {
@@ -101,9 +104,8 @@ std::string unbase32(const std::string& text) {
 std::optional<long long> matching_step(const std::string& secret_base32, std::string_view code,
                                        long long now) {
   ensure_oath();
-  if (code.size() != 6 || !std::all_of(code.begin(), code.end(), [](unsigned char c) {
-        return std::isdigit(c);
-      })) {
+  if (code.size() != 6 ||
+      !std::all_of(code.begin(), code.end(), [](unsigned char c) { return std::isdigit(c); })) {
     return std::nullopt;
   }
   std::string secret = unbase32(secret_base32);
@@ -153,9 +155,11 @@ long long create_user(storage::Transaction& tx, const crypto::Keys& keys, const 
   std::map<std::string, std::string> fields;
   std::string email = normalise_email(user.email);
   if (!valid_email(email)) fields["email"] = N_("Enter a valid e-mail address.");
-  if (user.name.empty() || user.name.size() > 200) fields["name"] = N_("Enter a name of at most 200 characters.");
+  if (user.name.empty() || user.name.size() > 200)
+    fields["name"] = N_("Enter a name of at most 200 characters.");
   if (const char* p = password_problem(user.password)) fields["password"] = p;
-  if (!fields.empty()) throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "", fields);
+  if (!fields.empty())
+    throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "", fields);
   std::string lookup = keys.lookup(email);
   int taken = 0;
   tx.sql() << "SELECT COUNT(*) FROM users WHERE email_lookup = :l", soci::use(lookup),
@@ -255,7 +259,8 @@ std::optional<FirstAdmin> create_first_admin_if_empty(storage::Transaction& tx,
   soci::indicator ind = soci::i_null;
   tx.sql() << "SELECT MIN(id) FROM organisations", soci::into(org, ind);
   if (ind != soci::i_ok) {
-    org = organisations::create(tx, {0, organisations::Kind::help_office, "DiMe", "no", "nb", false, false});
+    org = organisations::create(
+        tx, {0, organisations::Kind::help_office, "DiMe", "no", "nb", false, false});
   }
   FirstAdmin admin{"admin@dime.local", crypto::random_token(15)};
   long long id = create_user(tx, keys, {admin.email, "Administrator", admin.password, true, false});
@@ -296,18 +301,26 @@ void set_disabled(storage::Transaction& tx, long long user_id, bool disabled) {
 
 void change_password(storage::Transaction& tx, long long user_id, const std::string& current,
                      const std::string& next) {
-  std::string hash;
-  tx.sql() << "SELECT password_hash FROM users WHERE id = :id", soci::use(user_id),
-      soci::into(hash);
-  if (!tx.sql().got_data()) throw Error(ErrorKind::not_found, N_("Not found."));
   std::map<std::string, std::string> fields;
-  if (!crypto::verify_password(hash, current)) fields["current_password"] = N_("The current password is not correct.");
-  if (const char* p = password_problem(next)) fields["new_password"] = p;
-  else if (next == current) fields["new_password"] = N_("Choose a password different from the current one.");
-  if (!fields.empty()) throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "", fields);
+  if (!password_matches(tx, user_id, current))
+    fields["current_password"] = N_("The current password is not correct.");
+  if (const char* p = password_problem(next))
+    fields["new_password"] = p;
+  else if (next == current)
+    fields["new_password"] = N_("Choose a password different from the current one.");
+  if (!fields.empty())
+    throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "", fields);
   std::string new_hash = crypto::hash_password(next);
   tx.sql() << "UPDATE users SET password_hash = :h, must_change_password = 0 WHERE id = :id",
       soci::use(new_hash), soci::use(user_id);
+}
+
+bool password_matches(storage::Transaction& tx, long long user_id, std::string_view password) {
+  std::string hash;
+  tx.sql() << "SELECT password_hash FROM users WHERE id = :id", soci::use(user_id),
+      soci::into(hash);
+  return tx.sql().got_data() && password.size() <= kMaxPasswordLength &&
+         crypto::verify_password(hash, password);
 }
 
 void set_language(storage::Transaction& tx, long long user_id, const std::string& language) {
@@ -370,6 +383,10 @@ LoginResult check_password(storage::Transaction& tx, const crypto::Keys& keys,
 NewSession create_session(storage::Transaction& tx, long long user_id,
                           std::optional<long long> organisation_id, bool mfa_passed,
                           const Config& config, long long now) {
+  // Sweep sessions that can no longer be used: sign-ins are rare enough to carry this.
+  long long idle_horizon = now - config.session_idle_seconds;
+  tx.sql() << "DELETE FROM sessions WHERE expires_at <= :now OR last_seen_at <= :idle",
+      soci::use(now), soci::use(idle_horizon);
   NewSession s{crypto::random_token(32), crypto::random_token(32)};
   std::string hash = crypto::hash_hex(s.token);
   long long org = organisation_id.value_or(0);
@@ -423,6 +440,11 @@ void touch_session(storage::Transaction& tx, const std::string& token_hash, long
       soci::use(token_hash);
 }
 
+void end_other_sessions(storage::Transaction& tx, long long user_id, const std::string& keep_hash) {
+  tx.sql() << "DELETE FROM sessions WHERE user_id = :u AND token_hash <> :h", soci::use(user_id),
+      soci::use(keep_hash);
+}
+
 void end_session(storage::Transaction& tx, const std::string& token_hash) {
   tx.sql() << "DELETE FROM sessions WHERE token_hash = :h", soci::use(token_hash);
 }
@@ -448,7 +470,8 @@ TotpEnrolment begin_totp(storage::Transaction& tx, const crypto::Keys& keys, lon
       soci::use(user_id);
   std::string label;
   for (char c : account_label) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '@' || c == '.' || c == '-' || c == '_') {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '@' || c == '.' || c == '-' ||
+        c == '_') {
       label += c;
     } else {
       label += '_';

@@ -55,6 +55,8 @@ void set_disabled(storage::Transaction& tx, long long user_id, bool disabled);
 void change_password(storage::Transaction& tx, long long user_id, const std::string& current,
                      const std::string& next);
 void set_language(storage::Transaction& tx, long long user_id, const std::string& language);
+// For confirming a sensitive change with the password the user already has.
+bool password_matches(storage::Transaction& tx, long long user_id, std::string_view password);
 
 // Password login with throttling per account and per address.
 enum class LoginOutcome { ok, bad_credentials, throttled };
@@ -85,6 +87,8 @@ std::optional<Session> load_session(storage::Transaction& tx, std::string_view t
                                     const Config& config, long long now);
 void touch_session(storage::Transaction& tx, const std::string& token_hash, long long now);
 void end_session(storage::Transaction& tx, const std::string& token_hash);
+// After a password change: every other session of the user ends.
+void end_other_sessions(storage::Transaction& tx, long long user_id, const std::string& keep_hash);
 void set_session_organisation(storage::Transaction& tx, const std::string& token_hash,
                               long long organisation_id);
 void mark_second_factor_passed(storage::Transaction& tx, const std::string& token_hash);

@@ -45,21 +45,21 @@ constexpr const char* kSelectColumns =
     "prev_hash, hash FROM audit_log ";
 
 soci::statement prepare_rows(soci::session& sql, Row& r, const std::string& tail) {
-  soci::statement st = (sql.prepare << std::string(kSelectColumns) + tail, soci::into(r.seq),
-                        soci::into(r.at), soci::into(r.actor, r.actor_ind),
-                        soci::into(r.org, r.org_ind), soci::into(r.action),
-                        soci::into(r.object_type), soci::into(r.object_id), soci::into(r.detail),
-                        soci::into(r.prev_hash), soci::into(r.hash));
+  soci::statement st =
+      (sql.prepare << std::string(kSelectColumns) + tail, soci::into(r.seq), soci::into(r.at),
+       soci::into(r.actor, r.actor_ind), soci::into(r.org, r.org_ind), soci::into(r.action),
+       soci::into(r.object_type), soci::into(r.object_id), soci::into(r.detail),
+       soci::into(r.prev_hash), soci::into(r.hash));
   return st;
 }
 }  // namespace
 
 std::string entry_hash(const crypto::Keys& keys, const std::string& prev_hash, long long seq,
                        long long at, const Event& e) {
-  return keys.mac(nlohmann::json::array({prev_hash, seq, at, opt(e.actor_user_id),
-                                         opt(e.organisation_id), e.action, e.object_type,
-                                         e.object_id, e.detail})
-                      .dump());
+  return keys.mac(
+      nlohmann::json::array({prev_hash, seq, at, opt(e.actor_user_id), opt(e.organisation_id),
+                             e.action, e.object_type, e.object_id, e.detail})
+          .dump());
 }
 
 void append(storage::Transaction& tx, const crypto::Keys& keys, const Event& event) {
@@ -104,11 +104,11 @@ std::vector<Entry> list_for_organisation(storage::Transaction& tx, long long org
                                          int limit) {
   std::vector<Entry> out;
   Row r;
-  soci::statement st = prepare_rows(
-      tx.sql(), r,
-      "WHERE organisation_id = :org OR (organisation_id IS NULL AND actor_user_id IN "
-      "(SELECT user_id FROM memberships WHERE organisation_id = :org2)) "
-      "ORDER BY seq DESC LIMIT :limit");
+  soci::statement st =
+      prepare_rows(tx.sql(), r,
+                   "WHERE organisation_id = :org OR (organisation_id IS NULL AND actor_user_id IN "
+                   "(SELECT user_id FROM memberships WHERE organisation_id = :org2)) "
+                   "ORDER BY seq DESC LIMIT :limit");
   st.exchange(soci::use(organisation_id));
   st.exchange(soci::use(organisation_id));
   st.exchange(soci::use(limit));
@@ -149,7 +149,14 @@ VerifyResult verify(storage::Database& db, const crypto::Keys& keys) {
   tx.sql() << "SELECT seq, hash, mac FROM audit_head WHERE id = 1", soci::into(head_seq),
       soci::into(head_hash), soci::into(mac);
   if (!tx.sql().got_data()) {
-    if (result.checked == 0) return result;
+    if (result.checked == 0) {
+      // Every way to create a staff account writes an audit entry: accounts without any
+      // entry mean the log was emptied.
+      long long users = 0;
+      tx.sql() << "SELECT COUNT(*) FROM users", soci::into(users);
+      if (users > 0) return fail(1, "log emptied: staff accounts exist but no entries");
+      return result;
+    }
     return fail(1, "head record missing");
   }
   if (!crypto::equal(head_mac(keys, head_seq, head_hash), mac)) {

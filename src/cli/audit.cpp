@@ -9,10 +9,11 @@ namespace dime::cli {
 void register_audit(CLI::App& app, Shared& shared) {
   auto* audit_cmd = app.add_subcommand("audit", "Inspect the audit log");
   audit_cmd->require_subcommand(1);
-  auto* verify = audit_cmd->add_subcommand("verify", "Verify that no audit entry was edited, inserted or deleted");
+  auto* verify = audit_cmd->add_subcommand(
+      "verify", "Verify that no audit entry was edited, inserted or deleted");
   verify->callback([&shared] {
     auto db = open_database(shared.config);
-    auto result = audit::verify(*db, load_keys(shared.config));
+    auto result = audit::verify(*db, load_keys(shared.config, *db));
     if (result.ok) {
       std::cout << "audit log intact: " << result.checked << " entries verified\n";
       return;

@@ -1,8 +1,7 @@
 // The `dime` command line: shared options and one registration function per subcommand.
 #pragma once
-#include <memory>
-
 #include <CLI/CLI.hpp>
+#include <memory>
 
 #include "core/config.hpp"
 #include "crypto/crypto.hpp"
@@ -17,8 +16,9 @@ struct Shared {
 
 void add_shared_options(CLI::App& app, Shared& shared);
 std::unique_ptr<storage::Database> open_database(const Config& config, std::size_t pool = 2);
-// The server keyring in <data-dir>/master.key (created on first use).
-crypto::Keys load_keys(const Config& config);
+// The server keyring in <data-dir>/master.key: created with a new database, refused when it
+// is missing or does not match the database (apply migrations first).
+crypto::Keys load_keys(const Config& config, storage::Database& db);
 
 void register_serve(CLI::App& app, Shared& shared);
 void register_migrate(CLI::App& app, Shared& shared);

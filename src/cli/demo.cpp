@@ -44,11 +44,12 @@ constexpr DemoUser kMunicipalityStaff[] = {
 }  // namespace
 
 void register_demo(CLI::App& app, Shared& shared) {
-  auto* cmd = app.add_subcommand("demo", "Load demo data (marked DEMO) for every feature that exists");
+  auto* cmd =
+      app.add_subcommand("demo", "Load demo data (marked DEMO) for every feature that exists");
   cmd->callback([&shared] {
     auto db = open_database(shared.config);
     storage::migrate(*db);
-    auto keys = load_keys(shared.config);
+    auto keys = load_keys(shared.config, *db);
     storage::Transaction tx(*db);
     int existing = 0;
     tx.sql() << "SELECT COUNT(*) FROM organisations WHERE is_demo = 1", soci::into(existing);
@@ -58,20 +59,31 @@ void register_demo(CLI::App& app, Shared& shared) {
     }
     std::cout << "Demo accounts (password for all: " << kDemoPassword << "):\n";
     for (const auto& o : kOrgs) {
-      organisations::Organisation org{0, o.kind, o.name, o.jurisdiction,
+      organisations::Organisation org{0,
+                                      o.kind,
+                                      o.name,
+                                      o.jurisdiction,
                                       organisations::language_for_jurisdiction(o.jurisdiction),
-                                      false, true};
+                                      false,
+                                      true};
       long long org_id = organisations::create(tx, org);
-      audit::append(tx, keys, {std::nullopt, org_id, "organisation.create", "organisation", std::to_string(org_id), "demo"});
+      audit::append(tx, keys,
+                    {std::nullopt, org_id, "organisation.create", "organisation",
+                     std::to_string(org_id), "demo"});
       const bool municipality = o.kind == organisations::Kind::municipality;
-      const auto* begin = municipality ? std::begin(kMunicipalityStaff) : std::begin(kHelpOfficeStaff);
+      const auto* begin =
+          municipality ? std::begin(kMunicipalityStaff) : std::begin(kHelpOfficeStaff);
       const auto* end = municipality ? std::end(kMunicipalityStaff) : std::end(kHelpOfficeStaff);
       for (const auto* u = begin; u != end; ++u) {
-        std::string email = std::string(accounts::to_string(u->role)) + "@" + o.slug + ".demo.dime.local";
-        long long id = accounts::create_user(tx, keys, {email, u->name, kDemoPassword, false, true});
+        std::string email =
+            std::string(accounts::to_string(u->role)) + "@" + o.slug + ".demo.dime.local";
+        long long id =
+            accounts::create_user(tx, keys, {email, u->name, kDemoPassword, false, true});
         accounts::add_membership(tx, id, org_id, u->role);
-        audit::append(tx, keys, {std::nullopt, org_id, "user.create", "user", std::to_string(id), "demo"});
-        std::cout << "  " << o.name << ": " << email << " (" << accounts::to_string(u->role) << ")\n";
+        audit::append(tx, keys,
+                      {std::nullopt, org_id, "user.create", "user", std::to_string(id), "demo"});
+        std::cout << "  " << o.name << ": " << email << " (" << accounts::to_string(u->role)
+                  << ")\n";
       }
     }
     tx.commit();

@@ -9,7 +9,8 @@
 namespace dime::cli {
 
 void register_office(CLI::App& app, Shared& shared) {
-  auto* office = app.add_subcommand("office", "Manage organisations (help offices, municipalities)");
+  auto* office =
+      app.add_subcommand("office", "Manage organisations (help offices, municipalities)");
   office->require_subcommand(1);
   auto org = std::make_shared<organisations::Organisation>();
   auto kind = std::make_shared<std::string>("help_office");
@@ -26,10 +27,12 @@ void register_office(CLI::App& app, Shared& shared) {
     org->default_language = organisations::language_for_jurisdiction(org->jurisdiction);
     auto db = open_database(shared.config);
     storage::migrate(*db);
-    auto keys = load_keys(shared.config);
+    auto keys = load_keys(shared.config, *db);
     storage::Transaction tx(*db);
     long long id = organisations::create(tx, *org);
-    audit::append(tx, keys, {std::nullopt, id, "organisation.create", "organisation", std::to_string(id), "cli"});
+    audit::append(
+        tx, keys,
+        {std::nullopt, id, "organisation.create", "organisation", std::to_string(id), "cli"});
     tx.commit();
     std::cout << id << "\n";
   });

@@ -5,6 +5,7 @@
 
 #include "accounts/service.hpp"
 #include "app/app.hpp"
+#include "audit/service.hpp"
 #include "cli/cli.hpp"
 #include "http/server.hpp"
 #include "storage/migrations.hpp"
@@ -12,7 +13,8 @@
 namespace dime::cli {
 
 void register_serve(CLI::App& app, Shared& shared) {
-  auto* cmd = app.add_subcommand("serve", "Start the HTTP server (applies pending migrations first)");
+  auto* cmd =
+      app.add_subcommand("serve", "Start the HTTP server (applies pending migrations first)");
   cmd->add_option("--listen", shared.config.listen, "Address and port to listen on")
       ->envname("DIME_LISTEN")
       ->capture_default_str();
@@ -20,9 +22,12 @@ void register_serve(CLI::App& app, Shared& shared) {
       ->envname("DIME_THREADS")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  cmd->add_flag("--behind-tls", shared.config.behind_tls,
-                "A TLS proxy is in front: send HSTS")
+  cmd->add_flag("--behind-tls", shared.config.behind_tls, "A TLS proxy is in front: send HSTS")
       ->envname("DIME_BEHIND_TLS");
+  cmd->add_flag("--trust-proxy", shared.config.trust_proxy,
+                "A reverse proxy on this host appends the client address to X-Forwarded-For: "
+                "use it for throttling (only set this behind such a proxy)")
+      ->envname("DIME_TRUST_PROXY");
   cmd->add_option("--default-language", shared.config.default_language,
                   "Language when neither the user nor the browser chooses one")
       ->envname("DIME_DEFAULT_LANGUAGE")
@@ -33,10 +38,13 @@ void register_serve(CLI::App& app, Shared& shared) {
     auto listen = parse_listen(config.listen);
     auto db = open_database(config, config.threads + 2);
     storage::migrate(*db);
-    App application{config, *db, load_keys(config), {}};
+    App application{config, *db, load_keys(config, *db), {}};
     {
       storage::Transaction tx(*db);
       if (auto first = accounts::create_first_admin_if_empty(tx, application.keys)) {
+        audit::append(tx, application.keys,
+                      {std::nullopt, std::nullopt, "user.create", "user", "first administrator",
+                       "first start"});
         tx.commit();
         // Printed once, on the terminal only: never written to the log.
         std::cout << "\nFirst start: an administrator was created.\n  e-mail:   " << first->email

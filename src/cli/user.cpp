@@ -27,7 +27,9 @@ void register_user(CLI::App& app, Shared& shared) {
   add->add_option("--name", args->name, "Full name")->required();
   std::vector<std::string> roles;
   for (auto r : accounts::all_roles()) roles.emplace_back(accounts::to_string(r));
-  add->add_option("--role", args->role, "Role in the organisation")->required()->check(CLI::IsMember(roles));
+  add->add_option("--role", args->role, "Role in the organisation")
+      ->required()
+      ->check(CLI::IsMember(roles));
   add->add_option("--office", args->office, "Organisation id (see `dime office add`)")->required();
   add->add_flag("--password-stdin", args->password_stdin, "Read the password from standard input")
       ->required();
@@ -36,16 +38,18 @@ void register_user(CLI::App& app, Shared& shared) {
     std::getline(std::cin, password);
     auto db = open_database(shared.config);
     storage::migrate(*db);
-    auto keys = load_keys(shared.config);
+    auto keys = load_keys(shared.config, *db);
     storage::Transaction tx(*db);
     if (!organisations::find(tx, args->office)) {
-      throw CLI::ValidationError("--office", "no organisation with id " + std::to_string(args->office));
+      throw CLI::ValidationError("--office",
+                                 "no organisation with id " + std::to_string(args->office));
     }
     auto existing = accounts::find_user_id_by_email(tx, keys, args->email);
     long long id = 0;
     try {
-      id = existing ? *existing
-                    : accounts::create_user(tx, keys, {args->email, args->name, password, false, false});
+      id = existing
+               ? *existing
+               : accounts::create_user(tx, keys, {args->email, args->name, password, false, false});
     } catch (const Error& e) {
       std::string msg = e.message();
       for (const auto& [f, m] : e.fields()) msg += "\n  " + f + ": " + m;
@@ -53,8 +57,9 @@ void register_user(CLI::App& app, Shared& shared) {
     }
     auto role = *accounts::role_from_string(args->role);
     accounts::add_membership(tx, id, args->office, role);
-    audit::append(tx, keys, {std::nullopt, args->office, existing ? "membership.create" : "user.create",
-                             "user", std::to_string(id), "cli; role " + args->role});
+    audit::append(tx, keys,
+                  {std::nullopt, args->office, existing ? "membership.create" : "user.create",
+                   "user", std::to_string(id), "cli; role " + args->role});
     tx.commit();
     std::cout << (existing ? "added role to existing user " : "created user ") << id << "\n";
   });

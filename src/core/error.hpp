@@ -1,4 +1,5 @@
-// The one error type of DiMe; http/error_mapper.cpp is the one place that turns it into a response.
+// The one error type of DiMe; http::error_response (http/pipeline.cpp) is the one place that
+// turns it into a response.
 #pragma once
 #include <map>
 #include <stdexcept>

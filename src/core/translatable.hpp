@@ -4,5 +4,7 @@
 
 namespace dime {
 // NOLINTNEXTLINE(readability-identifier-naming): the gettext convention
-constexpr const char* N_(const char* msgid) { return msgid; }
+constexpr const char* N_(const char* msgid) {
+  return msgid;
+}
 }  // namespace dime

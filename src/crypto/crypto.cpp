@@ -131,9 +131,13 @@ void Keys::derive(const std::array<unsigned char, 32>& master) {
   crypto_kdf_derive_from_key(audit_key_.data(), audit_key_.size(), 3, kKdfContext, master.data());
 }
 
-std::string Keys::lookup(std::string_view value) const { return keyed_hash_hex(lookup_key_, value); }
+std::string Keys::lookup(std::string_view value) const {
+  return keyed_hash_hex(lookup_key_, value);
+}
 
-std::string Keys::mac(std::string_view message) const { return keyed_hash_hex(audit_key_, message); }
+std::string Keys::mac(std::string_view message) const {
+  return keyed_hash_hex(audit_key_, message);
+}
 
 std::string Keys::seal(std::string_view plaintext) const {
   std::vector<unsigned char> buf(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES +
@@ -152,10 +156,9 @@ std::string Keys::open(std::string_view sealed) const {
   }
   const auto* bytes = reinterpret_cast<const unsigned char*>(raw.data());
   std::string out(raw.size() - crypto_secretbox_NONCEBYTES - crypto_secretbox_MACBYTES, '\0');
-  if (crypto_secretbox_open_easy(reinterpret_cast<unsigned char*>(out.data()),
-                                 bytes + crypto_secretbox_NONCEBYTES,
-                                 raw.size() - crypto_secretbox_NONCEBYTES, bytes,
-                                 field_key_.data()) != 0) {
+  if (crypto_secretbox_open_easy(
+          reinterpret_cast<unsigned char*>(out.data()), bytes + crypto_secretbox_NONCEBYTES,
+          raw.size() - crypto_secretbox_NONCEBYTES, bytes, field_key_.data()) != 0) {
     throw Error(ErrorKind::internal, N_("Something went wrong."), "sealed field failed to open");
   }
   return out;

@@ -41,7 +41,7 @@ class Keys {
 
   // Keyed BLAKE2b of a normalised value (e.g. an e-mail address) for equality look-ups.
   std::string lookup(std::string_view value) const;
-  // XChaCha20-Poly1305 (secretbox) of a small field, base64(nonce || ciphertext).
+  // XSalsa20-Poly1305 (crypto_secretbox) of a small field, base64(nonce || ciphertext).
   std::string seal(std::string_view plaintext) const;
   std::string open(std::string_view sealed) const;  // throws dime::Error(internal) if tampered
   // Keyed BLAKE2b for the audit chain, hex.

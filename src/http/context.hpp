@@ -1,10 +1,9 @@
 // What a route handler gets: the request, the app, the session and the chosen language.
 #pragma once
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "accounts/model.hpp"
 #include "app/app.hpp"
@@ -18,11 +17,12 @@ struct Context {
 
   App& app;
   const Request& req;
-  Params params;                              // from the route pattern
+  Params params;                             // from the route pattern
   std::optional<accounts::Session> session;  // set for signed-in routes
   std::string lang = "en";
-  std::string csrf_token;                    // to embed in every form of the page
-  std::vector<std::string> set_cookies;      // added to the response
+  std::string csrf_token;                // to embed in every form of the page
+  bool csrf_cookie_is_new = false;       // page() sends it as the double-submit cookie
+  std::vector<std::string> set_cookies;  // added to the response
 
   const std::string& param(const std::string& name) const { return params.at(name); }
   // The urlencoded form body, parsed once.

@@ -3,9 +3,8 @@
 #pragma once
 #include <initializer_list>
 #include <map>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "http/context.hpp"
 

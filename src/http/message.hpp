@@ -1,4 +1,5 @@
-// DiMe's own HTTP request and response types: nothing outside http/restinio_adapter.cpp sees RESTinio.
+// DiMe's own HTTP request and response types: nothing outside http/restinio_adapter.cpp sees
+// RESTinio.
 #pragma once
 #include <map>
 #include <optional>
@@ -13,7 +14,9 @@ enum class Method { get, head, post, put, patch, del, options, other };
 
 Method method_from_string(std::string_view name);
 const char* method_name(Method m);
-inline bool is_unsafe(Method m) { return m != Method::get && m != Method::head && m != Method::options; }
+inline bool is_unsafe(Method m) {
+  return m != Method::get && m != Method::head && m != Method::options;
+}
 
 using Params = std::map<std::string, std::string>;
 

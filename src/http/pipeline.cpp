@@ -23,7 +23,8 @@ void add_security_headers(const App& app, Response& r) {
   r.set_header("Referrer-Policy", "no-referrer");
   r.set_header("X-Frame-Options", "DENY");
   r.set_header("Cross-Origin-Opener-Policy", "same-origin");
-  r.set_header("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()");
+  r.set_header("Permissions-Policy",
+               "camera=(), microphone=(), geolocation=(), interest-cohort=()");
   if (app.config.behind_tls) {
     r.set_header("Strict-Transport-Security", "max-age=63072000; includeSubDomains");
   }
@@ -50,9 +51,22 @@ std::optional<std::string> organisation_language(App& app, const accounts::Sessi
   return lang;
 }
 
+// User choice (cookie, then profile) > Accept-Language > organisation default > server default.
+std::string choose_language(const Context& ctx, const std::optional<std::string>& saved,
+                            const std::optional<std::string>& organisation) {
+  std::optional<std::string> chosen = ctx.req.cookie(kLanguageCookie);
+  if (!chosen) chosen = saved;
+  std::vector<std::string> accept;
+  if (auto al = ctx.req.header("accept-language")) accept = parse_accept_language(*al);
+  return i18n::negotiate(chosen, accept,
+                         organisation ? organisation : ctx.app.config.default_language);
+}
+
 Response run(Context& ctx, const Router& router) {
   const Request& req = ctx.req;
   App& app = ctx.app;
+  // Chosen before anything can fail, so that even a 404 or 413 speaks the visitor's language.
+  ctx.lang = choose_language(ctx, std::nullopt, std::nullopt);
   Match m = router.match(req.method, req.path);
   if (!m.route) {
     if (!m.allowed.empty()) {
@@ -61,7 +75,9 @@ Response run(Context& ctx, const Router& router) {
         if (!allow.empty()) allow += ", ";
         allow += method_name(meth);
       }
-      Response r = error_response(ctx, Error(ErrorKind::method_not_allowed, N_("This address does not accept that kind of request.")));
+      Response r =
+          error_response(ctx, Error(ErrorKind::method_not_allowed,
+                                    N_("This address does not accept that kind of request.")));
       r.set_header("Allow", allow);
       return r;
     }
@@ -98,23 +114,24 @@ Response run(Context& ctx, const Router& router) {
     tx.commit();
   }
 
-  // Language: the user's choice (cookie, then profile) > Accept-Language > organisation default.
-  std::optional<std::string> chosen = req.cookie(kLanguageCookie);
-  if (!chosen && ctx.session) chosen = ctx.session->language;
-  std::vector<std::string> accept;
-  if (auto al = req.header("accept-language")) accept = parse_accept_language(*al);
-  std::optional<std::string> office;
-  if (!chosen && accept.empty() && ctx.session) office = organisation_language(app, *ctx.session);
-  ctx.lang = i18n::negotiate(chosen, accept, office ? office : std::optional<std::string>(app.config.default_language));
+  // A signed-in user's saved language and organisation refine the early choice.
+  if (ctx.session && !req.cookie(kLanguageCookie)) {
+    std::optional<std::string> office;
+    if (!ctx.session->language && !req.header("accept-language")) {
+      office = organisation_language(app, *ctx.session);
+    }
+    ctx.lang = choose_language(ctx, ctx.session->language, office);
+  }
 
-  // CSRF token for this page's forms: the session's, or a double-submit cookie when signed out.
+  // CSRF token for this page's forms: the session's, or a double-submit cookie when signed
+  // out (sent by Context::page only, so that static files and JSON carry no cookie).
   if (ctx.session) {
     ctx.csrf_token = ctx.session->csrf_token;
   } else if (auto c = req.cookie(kCsrfCookie); c && c->size() >= 32 && c->size() <= 64) {
     ctx.csrf_token = *c;
   } else {
     ctx.csrf_token = crypto::random_token(32);
-    ctx.set_cookies.push_back(make_cookie(kCsrfCookie, ctx.csrf_token, 60LL * 60 * 24));
+    ctx.csrf_cookie_is_new = true;
   }
 
   // Who may call the route: decided before the body is parsed.
@@ -129,7 +146,8 @@ Response run(Context& ctx, const Router& router) {
     bool allowed = pending == P::none || access.stage == Access::Stage::password ||
                    (access.stage == Access::Stage::setup && pending != P::second_factor);
     if (!allowed) {
-      if (req.wants_json()) throw Error(ErrorKind::forbidden, N_("Please finish signing in first."));
+      if (req.wants_json())
+        throw Error(ErrorKind::forbidden, N_("Please finish signing in first."));
       return Response::redirect(pending_page(pending));
     }
     if (access.kind == Access::Kind::roles && !ctx.session->has_any(access.roles)) {
@@ -145,10 +163,12 @@ Response run(Context& ctx, const Router& router) {
                ct && ct->find("application/x-www-form-urlencoded") != std::string_view::npos) {
       sent = ctx.field("_csrf");
     }
-    std::string expected = ctx.session ? ctx.session->csrf_token : req.cookie(kCsrfCookie).value_or("");
+    std::string expected =
+        ctx.session ? ctx.session->csrf_token : req.cookie(kCsrfCookie).value_or("");
     if (expected.empty() || !crypto::equal(sent, expected)) {
       throw Error(ErrorKind::forbidden,
-                  N_("The form had expired or came from another site. Please try again."), "CSRF check failed");
+                  N_("The form had expired or came from another site. Please try again."),
+                  "CSRF check failed");
     }
   }
   return route.handler(ctx);
@@ -174,9 +194,10 @@ int status_of(ErrorKind kind) {
 
 Response error_response(Context& ctx, const Error& error) {
   int status = status_of(error.kind());
-  static const char* const kCodes[] = {"bad_request", "unauthenticated", "forbidden", "not_found",
-                                       "method_not_allowed", "conflict", "payload_too_large",
-                                       "unprocessable", "too_many_requests", "internal"};
+  static const char* const kCodes[] = {
+      "bad_request",        "unauthenticated", "forbidden",         "not_found",
+      "method_not_allowed", "conflict",        "payload_too_large", "unprocessable",
+      "too_many_requests",  "internal"};
   const char* code = kCodes[static_cast<int>(error.kind())];
   if (ctx.req.wants_json()) {
     nlohmann::json body{{"error", {{"code", code}, {"message", ctx.tr(error.message())}}}};
@@ -188,8 +209,10 @@ Response error_response(Context& ctx, const Error& error) {
     return Response::json(body.dump(), status);
   }
   try {
-    return ctx.page("errors/error", error.kind() == ErrorKind::not_found ? N_("Page not found") : N_("Something went wrong"),
-                    {{"message", ctx.tr(error.message())}, {"status", status}}, status);
+    return ctx.page(
+        "errors/error",
+        error.kind() == ErrorKind::not_found ? N_("Page not found") : N_("Something went wrong"),
+        {{"message", ctx.tr(error.message())}, {"status", status}}, status);
   } catch (const std::exception& e) {
     spdlog::error("error page failed: {}", e.what());
     return Response::text(std::to_string(status) + " " + reason_phrase(status) + "\n",
@@ -212,11 +235,17 @@ Response Context::page(const std::string& template_name, const std::string& titl
                        nlohmann::json data, int status) {
   auto translate = [this](const std::string& s) { return tr(s); };
   data["csrf"] = csrf_token;
+  if (csrf_cookie_is_new) {
+    set_cookies.push_back(make_cookie("dime_csrf", csrf_token, 60LL * 60 * 24));
+    csrf_cookie_is_new = false;
+  }
   std::string content = web::render(template_name, data, translate);
   const auto* language = i18n::find(lang);
   nlohmann::json languages = nlohmann::json::array();
   for (const auto& l : i18n::languages()) {
-    languages.push_back({{"code", l.code}, {"name", l.native_name}, {"current", l.code == lang},
+    languages.push_back({{"code", l.code},
+                         {"name", l.native_name},
+                         {"current", l.code == lang},
                          {"dir", l.rtl ? "rtl" : "ltr"}});
   }
   nlohmann::json layout{
@@ -253,6 +282,7 @@ Response finish(Context& ctx, Response r) {
 
 Response handle_error(App& app, const Request& req, const Error& error) {
   Context ctx(app, req);
+  ctx.lang = choose_language(ctx, std::nullopt, std::nullopt);
   return finish(ctx, error_response(ctx, error));
 }
 
@@ -262,11 +292,13 @@ Response handle(App& app, const Router& router, const Request& req) {
   try {
     r = run(ctx, router);
   } catch (const Error& e) {
-    if (e.kind() == ErrorKind::internal) spdlog::error("{} {}: {}", method_name(req.method), req.path, e.what());
+    if (e.kind() == ErrorKind::internal)
+      spdlog::error("{} {}: {}", method_name(req.method), req.path, e.what());
     r = error_response(ctx, e);
   } catch (const std::exception& e) {
     spdlog::error("{} {}: {}", method_name(req.method), req.path, e.what());
-    r = error_response(ctx, Error(ErrorKind::internal, N_("Something went wrong on our side. Please try again later.")));
+    r = error_response(ctx, Error(ErrorKind::internal,
+                                  N_("Something went wrong on our side. Please try again later.")));
   }
   return finish(ctx, std::move(r));
 }

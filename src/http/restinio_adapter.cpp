@@ -1,12 +1,11 @@
 // The only file that includes RESTinio (slow to compile): server set-up, request conversion,
 // and the RESTinio parsers DiMe uses (urlencoded bodies, Accept-Language).
-#include <restinio/all.hpp>
-#include <restinio/helpers/http_field_parsers/accept-language.hpp>
-
 #include <pthread.h>
 
 #include <algorithm>
 #include <csignal>
+#include <restinio/all.hpp>
+#include <restinio/helpers/http_field_parsers/accept-language.hpp>
 
 #include "core/error.hpp"
 #include "http/pipeline.hpp"
@@ -18,24 +17,44 @@ namespace {
 using traits_t = restinio::default_traits_t;
 using server_t = restinio::http_server_t<traits_t>;
 
-Request convert(const restinio::request_handle_t& req) {
+std::vector<std::pair<std::string, std::string>> lower_case_headers(
+    const restinio::request_handle_t& req) {
+  std::vector<std::pair<std::string, std::string>> out;
+  req->header().for_each_field([&](const restinio::http_header_field_t& f) {
+    std::string name = f.name();
+    std::transform(name.begin(), name.end(), name.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    out.emplace_back(std::move(name), f.value());
+  });
+  return out;
+}
+
+Request convert(const restinio::request_handle_t& req, bool trust_proxy) {
   Request out;
   const auto& h = req->header();
   out.method = method_from_string(h.method().c_str());
-  auto path = restinio::utils::try_unescape_percent_encoding<restinio::utils::relaxed_unescape_traits>(h.path());
+  auto path =
+      restinio::utils::try_unescape_percent_encoding<restinio::utils::relaxed_unescape_traits>(
+          h.path());
   if (!path || path->find('\0') != std::string::npos) {
     throw Error(ErrorKind::bad_request, N_("The address was malformed."), "bad path encoding");
   }
   out.path = std::move(*path);
   if (!h.query().empty()) out.query = parse_urlencoded(h.query());
-  h.for_each_field([&](const restinio::http_header_field_t& f) {
-    std::string name = f.name();
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    out.headers.emplace_back(std::move(name), f.value());
-  });
+  out.headers = lower_case_headers(req);
   out.body = req->body();
   out.remote_address = req->remote_endpoint().address().to_string();
+  if (trust_proxy) {
+    // The last hop is the one our own proxy appended; earlier ones are the client's claims.
+    if (auto xff = out.header("x-forwarded-for")) {
+      std::string_view hop = *xff;
+      if (auto comma = hop.rfind(','); comma != std::string_view::npos)
+        hop.remove_prefix(comma + 1);
+      while (!hop.empty() && hop.front() == ' ') hop.remove_prefix(1);
+      while (!hop.empty() && hop.back() == ' ') hop.remove_suffix(1);
+      if (!hop.empty() && hop.size() <= 64) out.remote_address = std::string(hop);
+    }
+  }
   return out;
 }
 
@@ -53,10 +72,13 @@ Settings configure(Settings&& s, App& app, const Router& router, const std::stri
   auto handler = [&app, &router](const restinio::request_handle_t& req) {
     Response r;
     try {
-      r = handle(app, router, convert(req));
+      r = handle(app, router, convert(req, app.config.trust_proxy));
     } catch (const Error& e) {
       // Only a malformed path or query reaches here: the pipeline maps everything else.
-      r = handle_error(app, Request{}, e);
+      Request bare;  // enough for the error page: its language and whether it wants JSON
+      bare.path = std::string(req->header().path());
+      bare.headers = lower_case_headers(req);
+      r = handle_error(app, bare, e);
     }
     send(req, r);
     return restinio::request_accepted();
@@ -85,7 +107,9 @@ struct Server::Impl {
 
 Server::Server(App& app, const Router& router) : impl_(new Impl{app, router, nullptr}) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+}
 
 void Server::run(const std::string& host, std::uint16_t port) {
   // Block SIGINT and SIGTERM before the worker threads start (they inherit the mask), then
@@ -120,7 +144,8 @@ Params parse_urlencoded(std::string_view text) {
   // Relaxed: accepts the sub-delimiters ( ) ! ' ~ that many clients leave unescaped; still
   // rejects broken %-escapes, invalid UTF-8 and raw characters such as < > " { }.
   auto parsed = restinio::try_parse_query<restinio::parse_query_traits::relaxed>(text);
-  if (!parsed) throw Error(ErrorKind::bad_request, N_("The form data was malformed."), "bad urlencoded data");
+  if (!parsed)
+    throw Error(ErrorKind::bad_request, N_("The form data was malformed."), "bad urlencoded data");
   Params out;
   for (const auto& [name, value] : *parsed) {
     out.insert_or_assign(std::string(name), std::string(value));

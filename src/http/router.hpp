@@ -21,7 +21,8 @@ struct Access {
   // change or TOTP enrolment can be finished); or only past the password.
   enum class Stage { complete, setup, password };
   Kind kind = Kind::anyone;
-  std::vector<accounts::Role> roles;  // for Kind::roles: any one of these in the active organisation
+  std::vector<accounts::Role>
+      roles;  // for Kind::roles: any one of these in the active organisation
   Stage stage = Stage::complete;
   bool csrf = true;  // unsafe methods must carry the CSRF token
 

@@ -1,6 +1,7 @@
 // THE route table of DiMe: every address, who may call it, and how large its body may be.
 // Access is enforced by http/pipeline.cpp before the handler runs; handlers check the record.
 #include "accounts/routes.hpp"
+
 #include "audit/routes.hpp"
 #include "http/router.hpp"
 #include "organisations/routes.hpp"

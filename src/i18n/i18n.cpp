@@ -53,8 +53,9 @@ Catalogues::Catalogues() {
       if (!data) return {};
       return {data->begin(), data->end()};
     };
-    locales_.emplace(lang.code,
-                     std::locale(base, boost::locale::gnu_gettext::create_messages_facet<char>(info)));
+    locales_.emplace(
+        lang.code,
+        std::locale(base, boost::locale::gnu_gettext::create_messages_facet<char>(info)));
   }
 }
 

@@ -13,7 +13,7 @@ struct Language {
   std::string code;         // BCP 47 primary tag, also the catalogue name: "nb", "ar"
   std::string native_name;  // as its speakers write it
   bool rtl = false;
-  bool staff = false;       // the staff interface is complete in this language
+  bool staff = false;  // the staff interface is complete in this language
 };
 
 const std::vector<Language>& languages();

@@ -1,10 +1,10 @@
 // Organisation storage and validation.
 #include "organisations/service.hpp"
 
+#include <map>
+
 #include "core/clock.hpp"
 #include "core/error.hpp"
-
-#include <map>
 
 namespace dime::organisations {
 
@@ -18,7 +18,9 @@ std::optional<Kind> kind_from_string(std::string_view name) {
   return std::nullopt;
 }
 
-bool valid_jurisdiction(std::string_view j) { return j == "no" || j == "se" || j == "nl"; }
+bool valid_jurisdiction(std::string_view j) {
+  return j == "no" || j == "se" || j == "nl";
+}
 
 std::string language_for_jurisdiction(std::string_view j) {
   if (j == "se") return "sv";
@@ -32,8 +34,10 @@ struct Row {
   std::string kind, name, jurisdiction, language;
   int mfa = 0, demo = 0;
   Organisation to_model() const {
-    return {id, kind_from_string(kind).value_or(Kind::help_office), name, jurisdiction, language,
-            mfa != 0, demo != 0};
+    return {id,       kind_from_string(kind).value_or(Kind::help_office),
+            name,     jurisdiction,
+            language, mfa != 0,
+            demo != 0};
   }
 };
 constexpr const char* kSelect =
@@ -43,9 +47,12 @@ constexpr const char* kSelect =
 
 long long create(storage::Transaction& tx, const Organisation& org) {
   std::map<std::string, std::string> fields;
-  if (org.name.empty() || org.name.size() > 200) fields["name"] = N_("Enter a name of at most 200 characters.");
-  if (!valid_jurisdiction(org.jurisdiction)) fields["jurisdiction"] = N_("Choose Norway, Sweden or the Netherlands.");
-  if (!fields.empty()) throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "", fields);
+  if (org.name.empty() || org.name.size() > 200)
+    fields["name"] = N_("Enter a name of at most 200 characters.");
+  if (!valid_jurisdiction(org.jurisdiction))
+    fields["jurisdiction"] = N_("Choose Norway, Sweden or the Netherlands.");
+  if (!fields.empty())
+    throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "", fields);
   std::string kind(to_string(org.kind));
   int mfa = org.mfa_required ? 1 : 0;
   int demo = org.is_demo ? 1 : 0;
@@ -71,10 +78,10 @@ std::optional<Organisation> find(storage::Transaction& tx, long long id) {
 std::vector<Organisation> list(storage::Transaction& tx) {
   std::vector<Organisation> out;
   Row r;
-  soci::statement st = (tx.sql().prepare << std::string(kSelect) + "ORDER BY name",
-                        soci::into(r.id), soci::into(r.kind), soci::into(r.name),
-                        soci::into(r.jurisdiction), soci::into(r.language), soci::into(r.mfa),
-                        soci::into(r.demo));
+  soci::statement st =
+      (tx.sql().prepare << std::string(kSelect) + "ORDER BY name", soci::into(r.id),
+       soci::into(r.kind), soci::into(r.name), soci::into(r.jurisdiction), soci::into(r.language),
+       soci::into(r.mfa), soci::into(r.demo));
   st.execute();
   while (st.fetch()) out.push_back(r.to_model());
   return out;

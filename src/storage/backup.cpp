@@ -2,12 +2,11 @@
 #include "storage/backup.hpp"
 
 #include <sqlite3.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <memory>
 #include <stdexcept>
-
-#include <sys/stat.h>
 
 namespace dime::storage {
 

@@ -1,11 +1,10 @@
 // SOCI connection pool and transactions, with the per-backend connection settings.
 #include "storage/database.hpp"
 
+#include <libpq-fe.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <soci/sqlite3/soci-sqlite3.h>
 #include <spdlog/spdlog.h>
-
-#include <libpq-fe.h>
 
 #include <filesystem>
 #include <memory>
@@ -14,12 +13,14 @@
 
 namespace dime::storage {
 
-const char* backend_name(Backend b) { return b == Backend::sqlite ? "sqlite" : "postgresql"; }
+const char* backend_name(Backend b) {
+  return b == Backend::sqlite ? "sqlite" : "postgresql";
+}
 
 std::string postgresql_conninfo(const std::string& url) {
   char* error = nullptr;
-  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(PQconninfoParse(url.c_str(), &error),
-                                                                        &PQconninfoFree);
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
+      PQconninfoParse(url.c_str(), &error), &PQconninfoFree);
   if (!options) {
     std::string message = error ? error : "malformed PostgreSQL URL";
     PQfreemem(error);

@@ -1,10 +1,10 @@
 // Database access: a pool of SOCI sessions (SQLite or PostgreSQL) and the Transaction every
 // repository function takes. No SQL is ever built by concatenating values: bind with soci::use.
 #pragma once
+#include <soci/soci.h>
+
 #include <memory>
 #include <string>
-
-#include <soci/soci.h>
 
 namespace dime::storage {
 

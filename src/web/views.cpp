@@ -2,7 +2,6 @@
 #include "web/views.hpp"
 
 #include <kainjow/mustache.hpp>
-
 #include <map>
 #include <memory>
 
@@ -27,15 +26,12 @@ mustache::data to_data(const nlohmann::json& j) {
       for (const auto& v : j) d.push_back(to_data(v));
       return d;
     }
-    case nlohmann::json::value_t::string:
-      return mustache::data{j.get<std::string>()};
+    case nlohmann::json::value_t::string: return mustache::data{j.get<std::string>()};
     case nlohmann::json::value_t::boolean:
       return j.get<bool>() ? mustache::data{mustache::data::type::bool_true}
                            : mustache::data{mustache::data::type::bool_false};
-    case nlohmann::json::value_t::null:
-      return mustache::data{mustache::data::type::bool_false};
-    default:
-      return mustache::data{j.dump()};
+    case nlohmann::json::value_t::null: return mustache::data{mustache::data::type::bool_false};
+    default: return mustache::data{j.dump()};
   }
 }
 

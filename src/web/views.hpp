@@ -1,9 +1,8 @@
 // Server-side HTML: mustache templates (escaped by default) fed with JSON data.
 #pragma once
 #include <functional>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace dime::web {
 

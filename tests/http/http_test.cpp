@@ -30,7 +30,8 @@ class HttpTest : public ::testing::Test {
   int audit_count(const std::string& action) {
     storage::Transaction tx(server.db(), storage::Transaction::Mode::read);
     int n = 0;
-    tx.sql() << "SELECT COUNT(*) FROM audit_log WHERE action = :a", soci::use(action), soci::into(n);
+    tx.sql() << "SELECT COUNT(*) FROM audit_log WHERE action = :a", soci::use(action),
+        soci::into(n);
     return n;
   }
 };
@@ -96,7 +97,8 @@ TEST_F(HttpTest, OversizeBodyIs413NotADroppedConnection) {
 
 TEST_F(HttpTest, MalformedFormIs400) {
   client.get("/login");
-  auto r = client.post_raw("/login", "email=%zz&_csrf=" + client.csrf(), "application/x-www-form-urlencoded");
+  auto r = client.post_raw("/login", "email=%zz&_csrf=" + client.csrf(),
+                           "application/x-www-form-urlencoded");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
 }
@@ -114,8 +116,8 @@ TEST_F(HttpTest, StaticFilesHaveCacheHeadersAndTraversalFindsNothing) {
   auto etag = r->get_header_value("ETag");
   ASSERT_FALSE(etag.empty());
   EXPECT_EQ(client.get("/static/dime.css", {{"If-None-Match", etag}})->status, 304);
-  for (const char* p : {"/static/..%2FCMakeLists.txt", "/static/../static/dime.css", "/static/%2e%2e%2fetc%2fpasswd",
-                        "/static/", "/static/nothing.css"}) {
+  for (const char* p : {"/static/..%2FCMakeLists.txt", "/static/../static/dime.css",
+                        "/static/%2e%2e%2fetc%2fpasswd", "/static/", "/static/nothing.css"}) {
     EXPECT_EQ(client.get(p)->status, 404) << p;
   }
 }
@@ -133,7 +135,9 @@ TEST_F(HttpTest, LoginWithoutTheCsrfTokenIsRefused) {
   client.get("/login");
   auto r = client.post("/login", {{"email", "a@example.no"}, {"password", test::kPassword}}, false);
   EXPECT_EQ(r->status, 403);
-  auto forged = client.post("/login", {{"email", "a@example.no"}, {"password", test::kPassword}, {"_csrf", "x" + client.csrf()}});
+  auto forged = client.post(
+      "/login",
+      {{"email", "a@example.no"}, {"password", test::kPassword}, {"_csrf", "x" + client.csrf()}});
   EXPECT_EQ(forged->status, 403);
   EXPECT_FALSE(client.cookie("dime_session"));
 }
@@ -176,7 +180,8 @@ TEST_F(HttpTest, LoginSetsAStrictSessionCookieStoredOnlyAsAHash) {
   ASSERT_TRUE(token);
   storage::Transaction tx(server.db(), storage::Transaction::Mode::read);
   int raw = -1;
-  tx.sql() << "SELECT COUNT(*) FROM sessions WHERE token_hash = :t", soci::use(*token), soci::into(raw);
+  tx.sql() << "SELECT COUNT(*) FROM sessions WHERE token_hash = :t", soci::use(*token),
+      soci::into(raw);
   EXPECT_EQ(raw, 0);
   auto home = client.get("/staff");
   EXPECT_EQ(home->status, 200);
@@ -203,7 +208,9 @@ TEST_F(HttpTest, AccountIsThrottledAfterRepeatedFailures) {
   user("a@example.no", org_a, Role::advisor);
   client.get("/login");
   for (int i = 0; i < accounts::kMaxFailuresPerAccount; ++i) {
-    EXPECT_EQ(client.post("/login", {{"email", "a@example.no"}, {"password", "wrong password"}})->status, 422);
+    EXPECT_EQ(
+        client.post("/login", {{"email", "a@example.no"}, {"password", "wrong password"}})->status,
+        422);
   }
   auto r = client.post("/login", {{"email", "a@example.no"}, {"password", test::kPassword}});
   EXPECT_EQ(r->status, 429);
@@ -251,7 +258,8 @@ TEST_F(HttpTest, TwoStepVerificationEnrolsAndIsThenRequired) {
   EXPECT_EQ(client.post("/account/totp", {{"code", "000000"}})->status, 422);
   secret = secret_from(client.get("/account/totp")->body);  // each visit makes a new pending key
   long long now = now_seconds();
-  ASSERT_EQ(client.post("/account/totp", {{"code", accounts::totp_code(secret, now)}})->status, 303);
+  ASSERT_EQ(client.post("/account/totp", {{"code", accounts::totp_code(secret, now)}})->status,
+            303);
   client.get("/staff");
   client.post("/logout", {});
 
@@ -263,7 +271,8 @@ TEST_F(HttpTest, TwoStepVerificationEnrolsAndIsThenRequired) {
   auto staff = c2.get("/staff");
   EXPECT_EQ(staff->status, 303);
   EXPECT_EQ(staff->get_header_value("Location"), "/login/totp");
-  EXPECT_EQ(c2.get("/account/password")->status, 303) << "no password change before the second factor";
+  EXPECT_EQ(c2.get("/account/password")->status, 303)
+      << "no password change before the second factor";
   EXPECT_EQ(c2.get("/api/v1/me")->status, 403);
   c2.get("/login/totp");
   EXPECT_EQ(c2.post("/login/totp", {{"code", "123456"}})->status, 422);
@@ -277,13 +286,15 @@ TEST_F(HttpTest, SecondFactorGuessingEndsTheSession) {
   {
     storage::Transaction tx(server.db());
     auto e = accounts::begin_totp(tx, server.app().keys, id, "a@example.no");
-    accounts::confirm_totp(tx, server.app().keys, id, accounts::totp_code(e.secret_base32, now_seconds()), now_seconds());
+    accounts::confirm_totp(tx, server.app().keys, id,
+                           accounts::totp_code(e.secret_base32, now_seconds()), now_seconds());
     tx.commit();
   }
   client.get("/login");
   client.post("/login", {{"email", "a@example.no"}, {"password", test::kPassword}});
   client.get("/login/totp");
-  for (int i = 0; i < accounts::kMaxFailuresPerAccount; ++i) client.post("/login/totp", {{"code", "000000"}});
+  for (int i = 0; i < accounts::kMaxFailuresPerAccount; ++i)
+    client.post("/login/totp", {{"code", "000000"}});
   EXPECT_EQ(client.post("/login/totp", {{"code", "000000"}})->status, 429);
   EXPECT_FALSE(client.cookie("dime_session"));
 }
@@ -302,7 +313,11 @@ TEST_F(HttpTest, MandatoryTwoStepVerificationSendsStaffToEnrolment) {
   EXPECT_EQ(r->get_header_value("Location"), "/account/totp");
   auto page = client.get("/account/totp");
   EXPECT_EQ(page->status, 200);
-  ASSERT_EQ(client.post("/account/totp", {{"code", accounts::totp_code(secret_from(page->body), now_seconds())}})->status, 303);
+  ASSERT_EQ(client
+                .post("/account/totp",
+                      {{"code", accounts::totp_code(secret_from(page->body), now_seconds())}})
+                ->status,
+            303);
   EXPECT_EQ(client.get("/staff")->status, 200);
 }
 
@@ -320,10 +335,16 @@ TEST_F(HttpTest, FirstAdminMustChooseAPasswordBeforeAnythingElse) {
     EXPECT_EQ(r->status, 303);
     EXPECT_EQ(r->get_header_value("Location"), "/account/password");
     c.get("/account/password");
-    EXPECT_EQ(c.post("/account/password", {{"current_password", first->password}, {"new_password", "a fresh long passphrase"},
-                                           {"confirm_password", "a different passphrase"}})->status, 422);
-    EXPECT_EQ(c.post("/account/password", {{"current_password", first->password}, {"new_password", "a fresh long passphrase"},
-                                           {"confirm_password", "a fresh long passphrase"}})->status, 303);
+    EXPECT_EQ(c.post("/account/password", {{"current_password", first->password},
+                                           {"new_password", "a fresh long passphrase"},
+                                           {"confirm_password", "a different passphrase"}})
+                  ->status,
+              422);
+    EXPECT_EQ(c.post("/account/password", {{"current_password", first->password},
+                                           {"new_password", "a fresh long passphrase"},
+                                           {"confirm_password", "a fresh long passphrase"}})
+                  ->status,
+              303);
     EXPECT_EQ(c.get("/admin/users")->status, 200);
   }
 }
@@ -337,7 +358,10 @@ TEST_F(HttpTest, AdminPagesAreRefusedToOtherRoles) {
     EXPECT_EQ(client.get(p)->status, 403) << p;
   }
   client.get("/staff");
-  EXPECT_EQ(client.post("/admin/users", {{"email", "x@example.no"}, {"name", "X"}, {"role", "admin"}})->status, 403);
+  EXPECT_EQ(
+      client.post("/admin/users", {{"email", "x@example.no"}, {"name", "X"}, {"role", "admin"}})
+          ->status,
+      403);
   EXPECT_EQ(client.get("/api/v1/staff")->status, 403);
   EXPECT_EQ(json::parse(client.get("/api/v1/staff")->body)["error"]["code"], "forbidden");
 }
@@ -391,11 +415,14 @@ TEST_F(HttpTest, AdminAddsStaffWithAOneTimePasswordAndEscapesWhatWasTyped) {
   user("admin@a.example.no", org_a, Role::admin);
   ASSERT_TRUE(client.sign_in("admin@a.example.no"));
   client.get("/admin/users");
-  auto bad = client.post("/admin/users", {{"email", "not an email"}, {"name", "Kari"}, {"role", "wizard"}});
+  auto bad = client.post("/admin/users",
+                         {{"email", "not an email"}, {"name", "Kari"}, {"role", "wizard"}});
   EXPECT_EQ(bad->status, 422);
   EXPECT_NE(bad->body.find("value=\"Kari\""), std::string::npos) << "the form keeps what was typed";
   EXPECT_NE(bad->body.find("id=\"role-error\""), std::string::npos);
-  auto r = client.post("/admin/users", {{"email", "new@a.example.no"}, {"name", "<script>alert(1)</script>"}, {"role", "mediator"}});
+  auto r = client.post(
+      "/admin/users",
+      {{"email", "new@a.example.no"}, {"name", "<script>alert(1)</script>"}, {"role", "mediator"}});
   ASSERT_EQ(r->status, 201);
   EXPECT_EQ(r->body.find("<script>alert(1)"), std::string::npos);
   EXPECT_NE(r->body.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
@@ -410,7 +437,9 @@ TEST_F(HttpTest, StaffCannotSwitchIntoAnotherOrganisation) {
   user("a@example.no", org_a, Role::advisor);
   ASSERT_TRUE(client.sign_in("a@example.no"));
   client.get("/staff");
-  EXPECT_EQ(client.post("/staff/organisation", {{"organisation_id", std::to_string(org_b)}})->status, 403);
+  EXPECT_EQ(
+      client.post("/staff/organisation", {{"organisation_id", std::to_string(org_b)}})->status,
+      403);
   EXPECT_EQ(client.post("/staff/organisation", {{"organisation_id", "x"}})->status, 404);
 }
 
@@ -422,7 +451,9 @@ TEST_F(HttpTest, PeopleWithSeveralOrganisationsSwitchBetweenThem) {
   EXPECT_EQ(client.get("/admin/users")->status, orgs["organisation_id"] == org_b ? 200 : 403);
   client.get("/staff");
   long long target = orgs["organisation_id"] == org_a ? org_b : org_a;
-  EXPECT_EQ(client.post("/staff/organisation", {{"organisation_id", std::to_string(target)}})->status, 303);
+  EXPECT_EQ(
+      client.post("/staff/organisation", {{"organisation_id", std::to_string(target)}})->status,
+      303);
   EXPECT_EQ(json::parse(client.get("/api/v1/me")->body)["organisation_id"], target);
 }
 
@@ -479,8 +510,10 @@ TEST_F(HttpTest, ChosenLanguageBeatsTheBrowserAndRedirectsOnlyLocally) {
   auto r = client.post("/language", {{"lang", "sv"}, {"return_to", "/login"}});
   EXPECT_EQ(r->status, 303);
   EXPECT_EQ(r->get_header_value("Location"), "/login");
-  EXPECT_NE(client.get("/login", {{"Accept-Language", "nb"}})->body.find("lang=\"sv\""), std::string::npos);
-  for (const char* evil : {"//evil.example/", "https://evil.example/", "/\\evil.example", "evil", "/ok\r\nSet-Cookie: x=1"}) {
+  EXPECT_NE(client.get("/login", {{"Accept-Language", "nb"}})->body.find("lang=\"sv\""),
+            std::string::npos);
+  for (const char* evil : {"//evil.example/", "https://evil.example/", "/\\evil.example", "evil",
+                           "/ok\r\nSet-Cookie: x=1"}) {
     auto e = client.post("/language", {{"lang", "en"}, {"return_to", evil}});
     EXPECT_EQ(e->get_header_value("Location"), "/") << evil;
   }
@@ -494,6 +527,92 @@ TEST_F(HttpTest, StaffLanguageIsRememberedOnTheAccount) {
   client.post("/language", {{"lang", "nb"}, {"return_to", "/staff"}});
   storage::Transaction tx(server.db(), storage::Transaction::Mode::read);
   EXPECT_EQ(accounts::find_user(tx, server.app().keys, id)->language, "nb");
+}
+
+TEST_F(HttpTest, ErrorPagesSpeakTheVisitorsLanguage) {
+  auto r = client.get("/no/such/page", {{"Accept-Language", "sv"}});
+  EXPECT_EQ(r->status, 404);
+  EXPECT_NE(r->body.find("<html lang=\"sv\""), std::string::npos);
+  auto api = client.get("/api/v1/%zz", {{"Accept-Language", "nb"}});
+  EXPECT_EQ(api->status, 400);
+  EXPECT_EQ(json::parse(api->body)["error"]["code"], "bad_request") << "API paths answer JSON";
+}
+
+TEST_F(HttpTest, OnlyPagesSetTheCsrfCookie) {
+  EXPECT_FALSE(client.get("/static/dime.css")->has_header("Set-Cookie"));
+  EXPECT_FALSE(client.get("/healthz")->has_header("Set-Cookie"));
+  EXPECT_TRUE(client.get("/login")->has_header("Set-Cookie"));
+}
+
+TEST_F(HttpTest, JsonClientsGetTheirCsrfToken) {
+  user("a@example.no", org_a, Role::advisor);
+  ASSERT_TRUE(client.sign_in("a@example.no"));
+  auto me = json::parse(client.get("/api/v1/me")->body);
+  ASSERT_TRUE(me.contains("csrf_token"));
+  // The token from JSON works for a form post in the X-CSRF-Token header...
+  auto ok = client.post("/language", {{"lang", "sv"}, {"return_to", "/"}}, false,
+                        {{"X-CSRF-Token", me["csrf_token"].get<std::string>()}});
+  EXPECT_EQ(ok->status, 303);
+  // ...and a wrong one is refused.
+  auto bad = client.post("/language", {{"lang", "sv"}, {"return_to", "/"}}, false,
+                         {{"X-CSRF-Token", "forged"}});
+  EXPECT_EQ(bad->status, 403);
+}
+
+TEST_F(HttpTest, PasswordChangeEndsTheOtherSessions) {
+  user("a@example.no", org_a, Role::advisor);
+  test::Client other(server.port());
+  ASSERT_TRUE(other.sign_in("a@example.no"));
+  ASSERT_TRUE(client.sign_in("a@example.no"));
+  client.get("/account/password");
+  ASSERT_EQ(client
+                .post("/account/password", {{"current_password", test::kPassword},
+                                            {"new_password", "a fresh long passphrase"},
+                                            {"confirm_password", "a fresh long passphrase"}})
+                ->status,
+            303);
+  EXPECT_EQ(client.get("/staff")->status, 200) << "the session that changed it stays";
+  EXPECT_EQ(other.get("/staff")->status, 303) << "every other session ends";
+}
+
+TEST_F(HttpTest, ReplacingAWorkingSecondFactorNeedsThePassword) {
+  user("a@example.no", org_a, Role::advisor);
+  ASSERT_TRUE(client.sign_in("a@example.no"));
+  auto first = secret_from(client.get("/account/totp")->body);
+  long long now = now_seconds();
+  ASSERT_EQ(client.post("/account/totp", {{"code", accounts::totp_code(first, now)}})->status, 303);
+  // Someone at an unlocked screen tries to enrol their own phone.
+  auto page = client.get("/account/totp");
+  EXPECT_NE(page->body.find("id=\"current_password\""), std::string::npos);
+  auto second = secret_from(page->body);
+  auto refused = client.post("/account/totp", {{"code", accounts::totp_code(second, now)}});
+  EXPECT_EQ(refused->status, 422);
+  EXPECT_NE(refused->body.find("id=\"current_password-error\""), std::string::npos);
+  second = secret_from(refused->body);
+  EXPECT_EQ(client
+                .post("/account/totp", {{"code", accounts::totp_code(second, now)},
+                                        {"current_password", test::kPassword}})
+                ->status,
+            303);
+}
+
+TEST_F(HttpTest, BehindATrustedProxyEachClientIsThrottledOnItsOwn) {
+  user("a@example.no", org_a, Role::advisor);
+  server.app().config.trust_proxy = true;
+  client.get("/login");
+  for (int i = 0; i < accounts::kMaxFailuresPerAddress; ++i) {
+    client.post(
+        "/login",
+        {{"email", "x" + std::to_string(i) + "@example.no"}, {"password", "wrong password"}}, true,
+        {{"X-Forwarded-For", "198.51.100.7"}});
+  }
+  auto attacker = client.post("/login", {{"email", "a@example.no"}, {"password", test::kPassword}},
+                              true, {{"X-Forwarded-For", "198.51.100.7"}});
+  auto colleague = client.post("/login", {{"email", "a@example.no"}, {"password", test::kPassword}},
+                               true, {{"X-Forwarded-For", "spoofed, 203.0.113.9"}});
+  server.app().config.trust_proxy = false;
+  EXPECT_EQ(attacker->status, 429);
+  EXPECT_EQ(colleague->status, 303) << "only the last hop counts, and it is another client";
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <soci/postgresql/soci-postgresql.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -14,8 +15,6 @@
 #include "crypto/crypto.hpp"
 #include "organisations/service.hpp"
 #include "storage/migrations.hpp"
-
-#include <soci/postgresql/soci-postgresql.h>
 
 namespace dime::test {
 
@@ -49,7 +48,8 @@ struct SodiumInit {
 
 TestDatabase::TestDatabase() {
   std::string unique = crypto::random_token(9);
-  for (auto& c : unique) c = std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : 'x';
+  for (auto& c : unique)
+    c = std::isalnum(static_cast<unsigned char>(c)) ? static_cast<char>(std::tolower(c)) : 'x';
   pg_admin_url_ = env("DIME_TEST_PG_URL");
   if (!pg_admin_url_.empty()) {
     backend_ = storage::Backend::postgresql;
@@ -101,7 +101,9 @@ long long make_user(storage::Database& db, const crypto::Keys& keys, const std::
                     const std::string& password, long long organisation_id, accounts::Role role) {
   storage::Transaction tx(db);
   auto existing = accounts::find_user_id_by_email(tx, keys, email);
-  long long id = existing ? *existing : accounts::create_user(tx, keys, {email, "Test " + email, password, false, false});
+  long long id =
+      existing ? *existing
+               : accounts::create_user(tx, keys, {email, "Test " + email, password, false, false});
   accounts::add_membership(tx, id, organisation_id, role);
   tx.commit();
   return id;
@@ -121,7 +123,9 @@ TestServer::TestServer()
   server_->start("127.0.0.1", port_);
 }
 
-TestServer::~TestServer() { server_->stop(); }
+TestServer::~TestServer() {
+  server_->stop();
+}
 
 Client::Client(std::uint16_t port) : http_("127.0.0.1", port) {
   http_.set_keep_alive(false);

@@ -18,7 +18,8 @@ class AccountsTest : public ::testing::Test {
 };
 
 TEST_F(AccountsTest, NameAndEmailAreNeverStoredInClear) {
-  test::make_user(*m.db, keys, "Amina.Yusuf@Example.no", test::kPassword, org, accounts::Role::advisor);
+  test::make_user(*m.db, keys, "Amina.Yusuf@Example.no", test::kPassword, org,
+                  accounts::Role::advisor);
   storage::Transaction tx(*m.db, storage::Transaction::Mode::read);
   std::string lookup, email, name, hash;
   tx.sql() << "SELECT email_lookup, email_sealed, name_sealed, password_hash FROM users",
@@ -59,17 +60,21 @@ TEST_F(AccountsTest, DuplicateEmailIsAConflictWhateverTheCase) {
 }
 
 TEST_F(AccountsTest, PasswordCheckAcceptsOnlyTheRightPassword) {
-  long long id = test::make_user(*m.db, keys, "a@example.no", test::kPassword, org, accounts::Role::advisor);
+  long long id =
+      test::make_user(*m.db, keys, "a@example.no", test::kPassword, org, accounts::Role::advisor);
   storage::Transaction tx(*m.db);
   long long now = now_seconds();
   auto ok = accounts::check_password(tx, keys, "a@example.no", test::kPassword, "127.0.0.1", now);
   EXPECT_EQ(ok.outcome, accounts::LoginOutcome::ok);
   EXPECT_EQ(ok.user_id, id);
   EXPECT_FALSE(ok.needs_second_factor);
-  EXPECT_EQ(accounts::check_password(tx, keys, "a@example.no", "wrong password!", "127.0.0.1", now).outcome,
+  EXPECT_EQ(accounts::check_password(tx, keys, "a@example.no", "wrong password!", "127.0.0.1", now)
+                .outcome,
             accounts::LoginOutcome::bad_credentials);
-  EXPECT_EQ(accounts::check_password(tx, keys, "nobody@example.no", test::kPassword, "127.0.0.1", now).outcome,
-            accounts::LoginOutcome::bad_credentials);
+  EXPECT_EQ(
+      accounts::check_password(tx, keys, "nobody@example.no", test::kPassword, "127.0.0.1", now)
+          .outcome,
+      accounts::LoginOutcome::bad_credentials);
 }
 
 TEST_F(AccountsTest, AccountIsThrottledAfterFiveFailuresEvenForTheRightPassword) {
@@ -80,11 +85,13 @@ TEST_F(AccountsTest, AccountIsThrottledAfterFiveFailuresEvenForTheRightPassword)
     // Different addresses: the per-account limit must hold on its own.
     accounts::check_password(tx, keys, "a@example.no", "wrong", "10.0.0." + std::to_string(i), now);
   }
-  EXPECT_EQ(accounts::check_password(tx, keys, "a@example.no", test::kPassword, "10.9.9.9", now).outcome,
-            accounts::LoginOutcome::throttled);
+  EXPECT_EQ(
+      accounts::check_password(tx, keys, "a@example.no", test::kPassword, "10.9.9.9", now).outcome,
+      accounts::LoginOutcome::throttled);
   // After the window the account may try again.
   EXPECT_EQ(accounts::check_password(tx, keys, "a@example.no", test::kPassword, "10.9.9.9",
-                                     now + accounts::kThrottleWindowSeconds + 1).outcome,
+                                     now + accounts::kThrottleWindowSeconds + 1)
+                .outcome,
             accounts::LoginOutcome::ok);
 }
 
@@ -93,33 +100,40 @@ TEST_F(AccountsTest, AddressIsThrottledAcrossAccounts) {
   storage::Transaction tx(*m.db);
   long long now = now_seconds();
   for (int i = 0; i < accounts::kMaxFailuresPerAddress; ++i) {
-    accounts::check_password(tx, keys, "user" + std::to_string(i) + "@example.no", "wrong", "192.0.2.1", now);
+    accounts::check_password(tx, keys, "user" + std::to_string(i) + "@example.no", "wrong",
+                             "192.0.2.1", now);
   }
-  EXPECT_EQ(accounts::check_password(tx, keys, "a@example.no", test::kPassword, "192.0.2.1", now).outcome,
-            accounts::LoginOutcome::throttled);
-  EXPECT_EQ(accounts::check_password(tx, keys, "a@example.no", test::kPassword, "192.0.2.2", now).outcome,
-            accounts::LoginOutcome::ok);
+  EXPECT_EQ(
+      accounts::check_password(tx, keys, "a@example.no", test::kPassword, "192.0.2.1", now).outcome,
+      accounts::LoginOutcome::throttled);
+  EXPECT_EQ(
+      accounts::check_password(tx, keys, "a@example.no", test::kPassword, "192.0.2.2", now).outcome,
+      accounts::LoginOutcome::ok);
 }
 
 TEST_F(AccountsTest, DisabledAccountCannotSignInAndLosesItsSessions) {
-  long long id = test::make_user(*m.db, keys, "a@example.no", test::kPassword, org, accounts::Role::advisor);
+  long long id =
+      test::make_user(*m.db, keys, "a@example.no", test::kPassword, org, accounts::Role::advisor);
   storage::Transaction tx(*m.db);
   long long now = now_seconds();
   auto s = accounts::create_session(tx, id, org, true, config, now);
   ASSERT_TRUE(accounts::load_session(tx, s.token, config, now));
   accounts::set_disabled(tx, id, true);
   EXPECT_FALSE(accounts::load_session(tx, s.token, config, now));
-  EXPECT_EQ(accounts::check_password(tx, keys, "a@example.no", test::kPassword, "127.0.0.1", now).outcome,
-            accounts::LoginOutcome::bad_credentials);
+  EXPECT_EQ(
+      accounts::check_password(tx, keys, "a@example.no", test::kPassword, "127.0.0.1", now).outcome,
+      accounts::LoginOutcome::bad_credentials);
 }
 
 TEST_F(AccountsTest, SessionsStoreOnlyAHashAndExpire) {
-  long long id = test::make_user(*m.db, keys, "a@example.no", test::kPassword, org, accounts::Role::coordinator);
+  long long id = test::make_user(*m.db, keys, "a@example.no", test::kPassword, org,
+                                 accounts::Role::coordinator);
   storage::Transaction tx(*m.db);
   long long now = now_seconds();
   auto s = accounts::create_session(tx, id, org, true, config, now);
   int with_token = -1;
-  tx.sql() << "SELECT COUNT(*) FROM sessions WHERE token_hash = :t", soci::use(s.token), soci::into(with_token);
+  tx.sql() << "SELECT COUNT(*) FROM sessions WHERE token_hash = :t", soci::use(s.token),
+      soci::into(with_token);
   EXPECT_EQ(with_token, 0);
   auto loaded = accounts::load_session(tx, s.token, config, now);
   ASSERT_TRUE(loaded);
@@ -130,7 +144,8 @@ TEST_F(AccountsTest, SessionsStoreOnlyAHashAndExpire) {
 }
 
 TEST_F(AccountsTest, TotpEnrolmentAndVerificationRejectWrongAndReplayedCodes) {
-  long long id = test::make_user(*m.db, keys, "a@example.no", test::kPassword, org, accounts::Role::advisor);
+  long long id =
+      test::make_user(*m.db, keys, "a@example.no", test::kPassword, org, accounts::Role::advisor);
   storage::Transaction tx(*m.db);
   long long now = now_seconds();
   auto e = accounts::begin_totp(tx, keys, id, "a@example.no");
@@ -138,7 +153,9 @@ TEST_F(AccountsTest, TotpEnrolmentAndVerificationRejectWrongAndReplayedCodes) {
   EXPECT_NE(e.qr_svg.find("<svg"), std::string::npos);
   EXPECT_FALSE(accounts::confirm_totp(tx, keys, id, "000000", now - 3600));
   EXPECT_TRUE(accounts::confirm_totp(tx, keys, id, accounts::totp_code(e.secret_base32, now), now));
-  EXPECT_EQ(accounts::check_password(tx, keys, "a@example.no", test::kPassword, "127.0.0.1", now).needs_second_factor, true);
+  EXPECT_EQ(accounts::check_password(tx, keys, "a@example.no", test::kPassword, "127.0.0.1", now)
+                .needs_second_factor,
+            true);
   // The enrolment code itself cannot be replayed; the next step's code works once.
   EXPECT_FALSE(accounts::verify_totp(tx, keys, id, accounts::totp_code(e.secret_base32, now), now));
   auto next = accounts::totp_code(e.secret_base32, now + 30);
@@ -149,7 +166,8 @@ TEST_F(AccountsTest, TotpEnrolmentAndVerificationRejectWrongAndReplayedCodes) {
 }
 
 TEST_F(AccountsTest, PasswordChangeNeedsTheCurrentPasswordAndAStrongNewOne) {
-  long long id = test::make_user(*m.db, keys, "a@example.no", test::kPassword, org, accounts::Role::advisor);
+  long long id =
+      test::make_user(*m.db, keys, "a@example.no", test::kPassword, org, accounts::Role::advisor);
   storage::Transaction tx(*m.db);
   try {
     accounts::change_password(tx, id, "wrong", "short");
@@ -159,7 +177,9 @@ TEST_F(AccountsTest, PasswordChangeNeedsTheCurrentPasswordAndAStrongNewOne) {
     EXPECT_TRUE(e.fields().count("new_password"));
   }
   accounts::change_password(tx, id, test::kPassword, "a brand new long passphrase");
-  EXPECT_EQ(accounts::check_password(tx, keys, "a@example.no", "a brand new long passphrase", "127.0.0.1", now_seconds()).outcome,
+  EXPECT_EQ(accounts::check_password(tx, keys, "a@example.no", "a brand new long passphrase",
+                                     "127.0.0.1", now_seconds())
+                .outcome,
             accounts::LoginOutcome::ok);
 }
 

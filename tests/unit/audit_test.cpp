@@ -1,6 +1,7 @@
 // The audit chain: appends verify; edits, deletions, insertions and truncation are detected.
 #include <gtest/gtest.h>
 
+#include "accounts/model.hpp"
 #include "audit/service.hpp"
 #include "support/test_support.hpp"
 
@@ -12,7 +13,9 @@ class AuditTest : public ::testing::Test {
   void append(int n) {
     for (int i = 0; i < n; ++i) {
       storage::Transaction tx(*m.db);
-      audit::append(tx, keys, {7, 1, "login.success", "user", std::to_string(i), "entry " + std::to_string(i)});
+      audit::append(
+          tx, keys,
+          {7, 1, "login.success", "user", std::to_string(i), "entry " + std::to_string(i)});
       tx.commit();
     }
   }
@@ -25,7 +28,9 @@ class AuditTest : public ::testing::Test {
   crypto::Keys keys = test::test_keys();
 };
 
-TEST_F(AuditTest, EmptyLogVerifies) { EXPECT_TRUE(audit::verify(*m.db, keys).ok); }
+TEST_F(AuditTest, EmptyLogVerifies) {
+  EXPECT_TRUE(audit::verify(*m.db, keys).ok);
+}
 
 TEST_F(AuditTest, AppendedEntriesVerify) {
   append(5);
@@ -81,6 +86,17 @@ TEST_F(AuditTest, TruncationWithRewrittenHeadIsDetected) {
   auto r = audit::verify(*m.db, keys);
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.problem, "head record edited");
+}
+
+TEST_F(AuditTest, EmptiedLogIsDetectedOnceAccountsExist) {
+  append(3);
+  long long org = test::make_organisation(*m.db, "Office");
+  test::make_user(*m.db, keys, "a@example.no", test::kPassword, org, accounts::Role::admin);
+  exec("DELETE FROM audit_log");
+  exec("DELETE FROM audit_head");
+  auto r = audit::verify(*m.db, keys);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.problem.find("emptied"), std::string::npos);
 }
 
 TEST_F(AuditTest, ForgedEntryWithoutTheKeyIsDetected) {

@@ -1,8 +1,9 @@
 // Unit tests of the libsodium wrappers: tokens, password hashes, sealed fields, keyed hashes.
+#include "crypto/crypto.hpp"
+
 #include <gtest/gtest.h>
 
 #include "core/error.hpp"
-#include "crypto/crypto.hpp"
 #include "support/test_support.hpp"
 
 namespace dime {

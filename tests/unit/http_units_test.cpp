@@ -11,7 +11,9 @@ namespace {
 
 using http::Method;
 
-http::Response ok(http::Context&) { return http::Response::text("ok", "text/plain"); }
+http::Response ok(http::Context&) {
+  return http::Response::text("ok", "text/plain");
+}
 
 TEST(Router, MatchesParametersAndReportsAllowedMethods) {
   http::Router r({{Method::get, "/a/{id}/b", http::Access::anyone(), ok},
@@ -61,7 +63,8 @@ TEST(Cookies, AreFoundByExactName) {
   EXPECT_EQ(r.cookie("dime_session"), "abc");
   EXPECT_EQ(r.cookie("dime_csrf"), "xyz");
   EXPECT_FALSE(r.cookie("session"));
-  EXPECT_EQ(http::make_cookie("n", "v", 60), "n=v; Path=/; Max-Age=60; HttpOnly; Secure; SameSite=Strict");
+  EXPECT_EQ(http::make_cookie("n", "v", 60),
+            "n=v; Path=/; Max-Age=60; HttpOnly; Secure; SameSite=Strict");
 }
 
 TEST(AcceptLanguage, IsOrderedByWeight) {

@@ -38,7 +38,8 @@ TEST(Catalogues, TranslateFromTheEmbeddedFiles) {
 
 TEST(Views, ValuesAreEscapedByDefault) {
   auto tr = [](const std::string& s) { return s; };
-  std::string html = web::render("errors/error", {{"message", "<script>alert(1)</script>\"'&"}}, tr);
+  std::string html =
+      web::render("errors/error", {{"message", "<script>alert(1)</script>\"'&"}}, tr);
   EXPECT_EQ(html.find("<script>"), std::string::npos);
   EXPECT_NE(html.find("&lt;script&gt;alert(1)&lt;/script&gt;"), std::string::npos);
 }
