@@ -8,7 +8,8 @@ cd "$top"
 secs=${1:-10}
 command -v wrk >/dev/null || apt-get install -y -qq wrk
 cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DDIME_BUILD_TESTS=OFF -DDIME_BUILD_BENCH=ON >/dev/null
-cmake --build build/bench >/dev/null
+cmake --build build/bench | grep -v "^\[" || true
+test -x build/bench/dime && test -x build/bench/bench/dime_bench_hello
 
 work=$(mktemp -d /tmp/dime-bench.XXXXXX)
 pids=()
