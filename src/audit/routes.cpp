@@ -23,13 +23,8 @@ std::string utc(long long t) {
 http::Response log_page(http::Context& ctx) {
   storage::Transaction tx(ctx.app.db);
   auto entries = list_for_organisation(tx, ctx.organisation_id(), 200);
-  Event read;
-  read.actor_user_id = ctx.user_id();
-  read.organisation_id = ctx.organisation_id();
-  read.action = "audit.read";
-  read.object_type = "audit_log";
-  read.object_id = std::to_string(ctx.organisation_id());
-  append(tx, ctx.app.keys, read);
+  append(tx, ctx.app.keys,
+         ctx.audit_event("audit.read", "audit_log", std::to_string(ctx.organisation_id())));
   tx.commit();
   json rows = json::array();
   for (const auto& e : entries) {

@@ -7,6 +7,7 @@
 
 #include "accounts/model.hpp"
 #include "app/app.hpp"
+#include "audit/model.hpp"
 #include "core/translatable.hpp"
 #include "http/message.hpp"
 
@@ -29,6 +30,9 @@ struct Context {
   const Params& form();
   // A form field, empty when absent.
   std::string field(const std::string& name);
+  // An audit entry by the signed-in staff member in their active organisation.
+  audit::Event audit_event(std::string action, std::string object_type, std::string object_id,
+                           std::string detail = {}) const;
   std::string tr(std::string_view msgid) const { return app.catalogues.translate(lang, msgid); }
   long long user_id() const { return session->user_id; }
   long long organisation_id() const { return session->organisation_id.value_or(0); }

@@ -220,57 +220,6 @@ Response error_response(Context& ctx, const Error& error) {
   }
 }
 
-const Params& Context::form() {
-  if (!form_) form_ = parse_urlencoded(req.body);
-  return *form_;
-}
-
-std::string Context::field(const std::string& name) {
-  const auto& f = form();
-  auto it = f.find(name);
-  return it == f.end() ? std::string() : it->second;
-}
-
-Response Context::page(const std::string& template_name, const std::string& title_msgid,
-                       nlohmann::json data, int status) {
-  auto translate = [this](const std::string& s) { return tr(s); };
-  data["csrf"] = csrf_token;
-  if (csrf_cookie_is_new) {
-    set_cookies.push_back(make_cookie("dime_csrf", csrf_token, 60LL * 60 * 24));
-    csrf_cookie_is_new = false;
-  }
-  std::string content = web::render(template_name, data, translate);
-  const auto* language = i18n::find(lang);
-  nlohmann::json languages = nlohmann::json::array();
-  for (const auto& l : i18n::languages()) {
-    languages.push_back({{"code", l.code},
-                         {"name", l.native_name},
-                         {"current", l.code == lang},
-                         {"dir", l.rtl ? "rtl" : "ltr"}});
-  }
-  nlohmann::json layout{
-      {"lang", lang},
-      {"dir", language && language->rtl ? "rtl" : "ltr"},
-      {"title", tr(title_msgid)},
-      {"csrf", csrf_token},
-      // After a language switch the browser comes back here: only a page it can GET.
-      {"return_to", req.method == Method::get ? req.path : std::string("/")},
-      {"languages", languages},
-      {"content_html", content},
-  };
-  if (data.contains("errors")) {
-    layout["has_errors"] = true;
-    layout["errors"] = data["errors"];
-  }
-  if (session && session->pending() == accounts::Session::Pending::none) {
-    layout["staff"] = true;
-    layout["is_admin"] = session->has_any({accounts::Role::admin});
-  } else if (session) {
-    layout["signing_in"] = true;
-  }
-  return Response::html(web::render("layout/page", layout, translate), status);
-}
-
 namespace {
 Response finish(Context& ctx, Response r) {
   for (auto& c : ctx.set_cookies) r.headers.emplace_back("Set-Cookie", std::move(c));

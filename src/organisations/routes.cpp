@@ -30,14 +30,10 @@ http::Response update_settings(http::Context& ctx) {
   bool required = value == "on";
   storage::Transaction tx(ctx.app.db);
   set_mfa_required(tx, ctx.organisation_id(), required);
-  audit::Event e;
-  e.actor_user_id = ctx.user_id();
-  e.organisation_id = ctx.organisation_id();
-  e.action = "organisation.update";
-  e.object_type = "organisation";
-  e.object_id = std::to_string(ctx.organisation_id());
-  e.detail = required ? "mfa_required on" : "mfa_required off";
-  audit::append(tx, ctx.app.keys, e);
+  audit::append(
+      tx, ctx.app.keys,
+      ctx.audit_event("organisation.update", "organisation", std::to_string(ctx.organisation_id()),
+                      required ? "mfa_required on" : "mfa_required off"));
   tx.commit();
   return http::Response::redirect("/admin/settings");
 }
