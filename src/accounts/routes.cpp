@@ -48,6 +48,33 @@ void require_member_of_active(storage::Transaction& tx, const Context& ctx, long
   }
 }
 
+// Sensitive changes ask for the current password again. Wrong answers count like failed
+// sign-ins (5 per 15 minutes, then the session ends) and are audited, so that a borrowed
+// session cannot be used to guess the password.
+std::string password_subject(const Context& ctx) {
+  return "password:" + std::to_string(ctx.user_id());
+}
+
+void refuse_if_too_many_password_attempts(Context& ctx) {
+  storage::Transaction tx(ctx.app.db);
+  if (recent_failures(tx, password_subject(ctx), now_seconds()) < kMaxFailuresPerAccount) return;
+  end_session(tx, ctx.session->token_hash);
+  audit::append(tx, ctx.app.keys,
+                ctx.audit_event("login.throttled", "user", std::to_string(ctx.user_id()),
+                                "password confirmation"));
+  tx.commit();
+  ctx.set_cookies.push_back(http::make_cookie(kSessionCookie, "", 0));
+  throw Error(ErrorKind::too_many_requests,
+              N_("Too many attempts. Please wait 15 minutes and try again."));
+}
+
+void note_wrong_password(Context& ctx, storage::Transaction& tx) {
+  record_failure(tx, password_subject(ctx), now_seconds());
+  audit::append(
+      tx, ctx.app.keys,
+      ctx.audit_event("user.password_confirmation_failed", "user", std::to_string(ctx.user_id())));
+}
+
 }  // namespace
 
 Response login_form(Context& ctx) {
@@ -206,9 +233,18 @@ Response change_password(Context& ctx) {
   if (errors.empty() && in.get("new_password") != in.get("confirm_password")) {
     errors["confirm_password"] = N_("The two new passwords are not the same.");
   }
+  refuse_if_too_many_password_attempts(ctx);
   if (errors.empty()) {
     try {
       storage::Transaction tx(ctx.app.db);
+      if (!password_matches(tx, ctx.user_id(), in.get("current_password"))) {
+        note_wrong_password(ctx, tx);
+        tx.commit();
+        errors["current_password"] = N_("The current password is not correct.");
+        json data = http::error_data(ctx, errors);
+        data["must_change"] = ctx.session->must_change_password;
+        return ctx.page("accounts/password", N_("Change password"), data, 422);
+      }
       accounts::change_password(tx, ctx.user_id(), in.get("current_password"),
                                 in.get("new_password"));
       end_other_sessions(tx, ctx.user_id(), ctx.session->token_hash);
@@ -250,11 +286,13 @@ Response confirm_totp_enrolment(Context& ctx) {
   auto in = http::read_form(
       ctx, {Field{"code", 10}, Field{"current_password", kMaxPasswordLength, false, false}});
   if (in.ok()) {
-    storage::Transaction tx(ctx.app.db);
     // Replacing a working second factor needs the password too: a borrowed session alone
     // must not be enough to take the account over.
+    if (ctx.session->totp_enabled) refuse_if_too_many_password_attempts(ctx);
+    storage::Transaction tx(ctx.app.db);
     if (ctx.session->totp_enabled &&
         !password_matches(tx, ctx.user_id(), in.get("current_password"))) {
+      note_wrong_password(ctx, tx);
       tx.commit();
       return totp_page(ctx, {{"current_password", N_("The current password is not correct.")}},
                        422);

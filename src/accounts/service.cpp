@@ -262,9 +262,10 @@ std::optional<FirstAdmin> create_first_admin_if_empty(storage::Transaction& tx,
     org = organisations::create(
         tx, {0, organisations::Kind::help_office, "DiMe", "no", "nb", false, false});
   }
-  FirstAdmin admin{"admin@dime.local", crypto::random_token(15)};
-  long long id = create_user(tx, keys, {admin.email, "Administrator", admin.password, true, false});
-  add_membership(tx, id, org, Role::admin);
+  FirstAdmin admin{"admin@dime.local", crypto::random_token(15), 0, org};
+  admin.user_id =
+      create_user(tx, keys, {admin.email, "Administrator", admin.password, true, false});
+  add_membership(tx, admin.user_id, org, Role::admin);
   return admin;
 }
 

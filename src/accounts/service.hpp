@@ -37,6 +37,8 @@ long long count_users(storage::Transaction& tx);
 struct FirstAdmin {
   std::string email;
   std::string password;  // one-time: must be changed at first sign-in
+  long long user_id = 0;
+  long long organisation_id = 0;
 };
 // On an empty database: creates a first help office and its administrator.
 std::optional<FirstAdmin> create_first_admin_if_empty(storage::Transaction& tx,

@@ -43,8 +43,8 @@ void register_serve(CLI::App& app, Shared& shared) {
       storage::Transaction tx(*db);
       if (auto first = accounts::create_first_admin_if_empty(tx, application.keys)) {
         audit::append(tx, application.keys,
-                      {std::nullopt, std::nullopt, "user.create", "user", "first administrator",
-                       "first start"});
+                      {std::nullopt, first->organisation_id, "user.create", "user",
+                       std::to_string(first->user_id), "first administrator"});
         tx.commit();
         // Printed once, on the terminal only: never written to the log.
         std::cout << "\nFirst start: an administrator was created.\n  e-mail:   " << first->email

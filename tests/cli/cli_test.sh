@@ -35,8 +35,9 @@ check "demo loads marked demo data" bash -c "'$dime' demo ${common[*]} | grep -q
 check "demo runs only once" bash -c "'$dime' demo ${common[*]} | grep -q 'already loaded'"
 check "audit verify passes on an untouched log" bash -c "'$dime' audit verify ${common[*]} | grep -q 'audit log intact'"
 
-printf 'database = "sqlite://%s/from-config.sqlite"\ndata_dir = "%s"\n\n[serve]\nlisten = "127.0.0.1:1"\n' "$dir" "$dir" > "$dir/dime.toml"
-check "a TOML config file supplies the options" bash -c "'$dime' --config '$dir/dime.toml' migrate | grep -q 'applied 1 migration' && [ -f '$dir/from-config.sqlite' ]"
+printf 'database = "sqlite://%s/from-config.sqlite"\ndata-dir = "%s/config-data"\n\n[serve]\nlisten = "127.0.0.1:1"\n' "$dir" "$dir" > "$dir/dime.toml"
+check "a TOML config file supplies the database" bash -c "'$dime' --config '$dir/dime.toml' migrate | grep -q 'applied 1 migration' && [ -f '$dir/from-config.sqlite' ]"
+check "a TOML config file supplies the data directory" bash -c "'$dime' --config '$dir/dime.toml' audit verify >/dev/null && [ -f '$dir/config-data/master.key' ]"
 
 check "backup writes a consistent copy" "$dime" backup --to "$dir/backup.sqlite" "${common[@]}"
 check "the backup passes an integrity check" bash -c "[ \"\$(sqlite3 '$dir/backup.sqlite' 'PRAGMA integrity_check')\" = ok ]"

@@ -596,6 +596,25 @@ TEST_F(HttpTest, ReplacingAWorkingSecondFactorNeedsThePassword) {
             303);
 }
 
+TEST_F(HttpTest, GuessingTheCurrentPasswordInASessionIsThrottledAndAudited) {
+  user("a@example.no", org_a, Role::advisor);
+  ASSERT_TRUE(client.sign_in("a@example.no"));
+  client.get("/account/password");
+  for (int i = 0; i < accounts::kMaxFailuresPerAccount; ++i) {
+    auto r =
+        client.post("/account/password", {{"current_password", "guess number " + std::to_string(i)},
+                                          {"new_password", "a fresh long passphrase"},
+                                          {"confirm_password", "a fresh long passphrase"}});
+    EXPECT_EQ(r->status, 422);
+  }
+  EXPECT_EQ(audit_count("user.password_confirmation_failed"), accounts::kMaxFailuresPerAccount);
+  auto r = client.post("/account/password", {{"current_password", test::kPassword},
+                                             {"new_password", "a fresh long passphrase"},
+                                             {"confirm_password", "a fresh long passphrase"}});
+  EXPECT_EQ(r->status, 429) << "even the right password, once the limit is reached";
+  EXPECT_EQ(client.get("/staff")->status, 303) << "and the session has ended";
+}
+
 TEST_F(HttpTest, BehindATrustedProxyEachClientIsThrottledOnItsOwn) {
   user("a@example.no", org_a, Role::advisor);
   server.app().config.trust_proxy = true;
