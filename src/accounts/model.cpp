@@ -28,6 +28,7 @@ constexpr std::array<RoleInfo, 7> kRoles{{
 const std::vector<Role>& all_roles() {
   static const std::vector<Role> roles = [] {
     std::vector<Role> r;
+    r.reserve(kRoles.size());
     for (const auto& info : kRoles) r.push_back(info.role);
     return r;
   }();

@@ -67,7 +67,7 @@ struct LoginResult {
   long long user_id = 0;
   bool needs_second_factor = false;
 };
-inline constexpr long long kThrottleWindowSeconds = 15 * 60;
+inline constexpr long long kThrottleWindowSeconds = 15LL * 60;
 inline constexpr int kMaxFailuresPerAccount = 5;
 inline constexpr int kMaxFailuresPerAddress = 20;
 // Failed attempts of a subject ("account:...", "address:...", "totp:<user id>") in the window.

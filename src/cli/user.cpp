@@ -52,7 +52,7 @@ void register_user(CLI::App& app, Shared& shared) {
                : accounts::create_user(tx, keys, {args->email, args->name, password, false, false});
     } catch (const Error& e) {
       std::string msg = e.message();
-      for (const auto& [f, m] : e.fields()) msg += "\n  " + f + ": " + m;
+      for (const auto& [f, m] : e.fields()) msg.append("\n  ").append(f).append(": ").append(m);
       throw CLI::ValidationError("user", msg);
     }
     auto role = *accounts::role_from_string(args->role);

@@ -13,9 +13,9 @@ struct Config {
   unsigned threads = 2;
   bool behind_tls = false;   // adds HSTS; set when a TLS proxy is in front
   bool trust_proxy = false;  // client address from the last X-Forwarded-For hop (proxy adds it)
-  std::size_t max_body_bytes = 32 * 1024 * 1024;    // hard cap; routes set lower limits
-  std::int64_t session_idle_seconds = 2 * 60 * 60;  // staff sessions end after 2 h idle
-  std::int64_t session_max_seconds = 12 * 60 * 60;  // and after 12 h in any case
+  std::size_t max_body_bytes = 32UL * 1024 * 1024;   // hard cap; routes set lower limits
+  std::int64_t session_idle_seconds = 2L * 60 * 60;  // staff sessions end after 2 h idle
+  std::int64_t session_max_seconds = 12L * 60 * 60;  // and after 12 h in any case
   std::string default_language = "nb";
 };
 

@@ -88,9 +88,9 @@ Settings configure(Settings&& s, App& app, const Router& router, const std::stri
       .port(port)
       .request_handler(std::move(handler))
       .incoming_http_msg_limits(restinio::incoming_http_msg_limits_t{}
-                                    .max_url_size(8 * 1024)
+                                    .max_url_size(8UL * 1024)
                                     .max_field_name_size(1024)
-                                    .max_field_value_size(16 * 1024)
+                                    .max_field_value_size(16UL * 1024)
                                     .max_field_count(100)
                                     .max_body_size(app.config.max_body_bytes))
       .read_next_http_message_timelimit(std::chrono::seconds(60))

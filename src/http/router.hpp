@@ -35,7 +35,7 @@ struct Access {
   }
 };
 
-inline constexpr std::size_t kSmallBody = 64 * 1024;
+inline constexpr std::size_t kSmallBody = 64UL * 1024;
 
 struct Route {
   Method method;

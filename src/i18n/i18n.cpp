@@ -70,7 +70,12 @@ std::string Catalogues::translate(const std::string& code, std::string_view msgi
 
 std::string Catalogues::translate_plural(const std::string& code, std::string_view singular,
                                          std::string_view plural, long long n) const {
-  return boost::locale::ngettext(std::string(singular).c_str(), std::string(plural).c_str(), n,
+  // gettext takes an int. Plural rules look at n, n % 10 and n % 100, so a huge count is
+  // folded onto 10^9 + (n % 1000), which keeps all three answers the same.
+  const long long limit = 1000000000LL;
+  const long long magnitude = n < 0 ? -n : n;
+  const int count = static_cast<int>(magnitude > limit ? limit + magnitude % 1000 : magnitude);
+  return boost::locale::ngettext(std::string(singular).c_str(), std::string(plural).c_str(), count,
                                  locale(code));
 }
 

@@ -36,6 +36,13 @@ TEST(Catalogues, TranslateFromTheEmbeddedFiles) {
   EXPECT_EQ(c.translate("zz", "Sign in"), "Sign in") << "unknown languages fall back to English";
 }
 
+TEST(Catalogues, HugeCountsKeepTheirPluralForm) {
+  i18n::Catalogues c;
+  EXPECT_EQ(c.translate_plural("en", "one entry", "many entries", 1), "one entry");
+  EXPECT_EQ(c.translate_plural("en", "one entry", "many entries", 5), "many entries");
+  EXPECT_EQ(c.translate_plural("en", "one entry", "many entries", 10000000001LL), "many entries");
+}
+
 TEST(Views, ValuesAreEscapedByDefault) {
   auto tr = [](const std::string& s) { return s; };
   std::string html =
