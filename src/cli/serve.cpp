@@ -8,6 +8,7 @@
 #include "audit/service.hpp"
 #include "cli/cli.hpp"
 #include "http/server.hpp"
+#include "reference/service.hpp"
 #include "storage/migrations.hpp"
 
 namespace dime::cli {
@@ -36,6 +37,7 @@ void register_serve(CLI::App& app, Shared& shared) {
   cmd->callback([&shared] {
     Config& config = shared.config;
     auto listen = parse_listen(config.listen);
+    reference::validate_embedded();  // a broken data file stops the start, not a later request
     auto db = open_database(config, config.threads + 2);
     storage::migrate(*db);
     App application{config, *db, load_keys(config, *db), {}};

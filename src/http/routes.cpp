@@ -5,6 +5,7 @@
 #include "audit/routes.hpp"
 #include "http/router.hpp"
 #include "organisations/routes.hpp"
+#include "reference/routes.hpp"
 #include "site/routes.hpp"
 
 namespace dime::http {
@@ -43,10 +44,20 @@ Router make_router() {
       {Method::get, "/admin/settings", admin, organisations::routes::settings_form},
       {Method::post, "/admin/settings", admin, organisations::routes::update_settings},
       {Method::get, "/admin/audit", admin, audit::routes::log_page},
+      {Method::get, "/admin/reference", admin, reference::routes::admin_page},
+      {Method::post, "/admin/reference/{category}", admin, reference::routes::admin_add_entry},
+      {Method::post, "/admin/reference/{category}/{code}/label", admin,
+       reference::routes::admin_set_label},
+      {Method::post, "/admin/reference/{category}/{code}/retire", admin,
+       reference::routes::admin_retire},
+      {Method::post, "/admin/reference/{category}/{code}/restore", admin,
+       reference::routes::admin_restore},
 
       // JSON API (docs/openapi.yaml)
       {Method::get, "/api/v1/me", Access::signed_in(), acc::api_me},
       {Method::get, "/api/v1/staff", admin, acc::api_staff},
+      {Method::get, "/api/v1/reference/{jurisdiction}", Access::anyone(),
+       reference::routes::api_list},
   });
 }
 

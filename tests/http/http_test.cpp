@@ -615,6 +615,83 @@ TEST_F(HttpTest, GuessingTheCurrentPasswordInASessionIsThrottledAndAudited) {
   EXPECT_EQ(client.get("/staff")->status, 303) << "and the session has ended";
 }
 
+TEST_F(HttpTest, ReferenceListsArePublicJson) {
+  auto r = client.get("/api/v1/reference/no");
+  ASSERT_EQ(r->status, 200);
+  auto body = json::parse(r->body);
+  EXPECT_EQ(body["jurisdiction"], "no");
+  for (const char* c : {"grounds", "forms", "areas", "referral_bodies"}) {
+    EXPECT_FALSE(body["categories"][c]["entries"].empty()) << c;
+  }
+  EXPECT_EQ(client.get("/api/v1/reference/de")->status, 404);
+  EXPECT_EQ(client.get("/api/v1/reference/..%2Fno")->status, 404);
+}
+
+TEST_F(HttpTest, AdminsAdjustReferenceDataForTheirOfficeOnly) {
+  user("admin@a.example.no", org_a, Role::admin);
+  user("admin@b.example.no", org_b, Role::admin);
+  user("advisor@a.example.no", org_a, Role::advisor);
+  ASSERT_TRUE(client.sign_in("admin@a.example.no"));
+  auto page = client.get("/admin/reference?category=grounds&language=en");
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("dont_know"), std::string::npos);
+  EXPECT_EQ(client
+                .post("/admin/reference/grounds/age/label",
+                      {{"language", "en"}, {"label", "Age (any age)"}})
+                ->status,
+            303);
+  EXPECT_NE(client.get("/admin/reference?category=grounds&language=en")
+                ->body.find("value=\"Age (any age)\""),
+            std::string::npos);
+  auto empty =
+      client.post("/admin/reference/grounds/age/label", {{"language", "en"}, {"label", ""}});
+  EXPECT_EQ(empty->status, 422);
+  EXPECT_NE(empty->body.find("href=\"#label-age\""), std::string::npos)
+      << "summary links to the row";
+  EXPECT_EQ(client.post("/admin/reference/grounds/age/label", {{"language", "xx"}, {"label", "x"}})
+                ->status,
+            422);
+  EXPECT_EQ(
+      client
+          .post("/admin/reference/grounds/no_such_code/label", {{"language", "en"}, {"label", "x"}})
+          ->status,
+      404);
+  EXPECT_EQ(client.post("/admin/reference/colours/age/label", {{"language", "en"}, {"label", "x"}})
+                ->status,
+            404);
+  EXPECT_EQ(client.get("/admin/reference?category=colours")->status, 404);
+  auto bad_add =
+      client.post("/admin/reference/areas", {{"code", "Tenant Board!"}, {"label", "Tenant board"}});
+  EXPECT_EQ(bad_add->status, 422);
+  EXPECT_NE(bad_add->body.find("value=\"Tenant Board!\""), std::string::npos)
+      << "the form keeps what was typed";
+  EXPECT_EQ(
+      client.post("/admin/reference/areas", {{"code", "tenant_board"}, {"label", "Tenant board"}})
+          ->status,
+      303);
+  EXPECT_EQ(client.post("/admin/reference/forms/hate_speech/retire", {})->status, 303);
+  EXPECT_EQ(client.post("/admin/reference/forms/hate_speech/retire", {}, false)->status, 403)
+      << "CSRF";
+  EXPECT_EQ(audit_count("reference.relabel"), 1);
+  EXPECT_EQ(audit_count("reference.add"), 1);
+  EXPECT_EQ(audit_count("reference.retire"), 1);
+
+  test::Client other(server.port());
+  ASSERT_TRUE(other.sign_in("admin@b.example.no"));
+  auto theirs = other.get("/admin/reference?category=areas&language=en");
+  EXPECT_EQ(theirs->body.find("tenant_board"), std::string::npos)
+      << "another office sees its own lists";
+
+  test::Client advisor(server.port());
+  ASSERT_TRUE(advisor.sign_in("advisor@a.example.no"));
+  EXPECT_EQ(advisor.get("/admin/reference")->status, 403);
+  advisor.get("/staff");
+  EXPECT_EQ(
+      advisor.post("/admin/reference/grounds/age/label", {{"language", "en"}, {"label", "x"}})
+          ->status,
+      403);
+}
+
 TEST_F(HttpTest, BehindATrustedProxyEachClientIsThrottledOnItsOwn) {
   user("a@example.no", org_a, Role::advisor);
   server.app().config.trust_proxy = true;
