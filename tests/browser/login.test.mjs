@@ -24,6 +24,7 @@ const OFFICE = 'Browser Test Office';
 const ADVISOR = { email: 'advisor@test.example', name: 'Test Advisor', password: 'correct horse battery staple' };
 // A second account, so the no-JavaScript test does not depend on the language the first test left set.
 const NO_JS_ADVISOR = { email: 'nojs@test.example', name: 'No Script Advisor', password: 'another long test password' };
+const ADMIN = { email: 'admin@test.example', name: 'Test Admin', password: 'a third long test password', role: 'admin' };
 
 const CHROMIUM_OPTIONS = {
   executablePath: '/usr/bin/chromium',
@@ -157,8 +158,8 @@ describe('staff sign-in in a real browser', () => {
     const officeId = (await runDime(['office', 'add', '--name', OFFICE, '--jurisdiction', 'no', ...storage]))
       .trim().split('\n').at(-1);
     assert.match(officeId, /^\d+$/, 'office add prints the new organisation id');
-    for (const user of [ADVISOR, NO_JS_ADVISOR]) {
-      await runDime(['user', 'add', '--email', user.email, '--name', user.name, '--role', 'advisor',
+    for (const user of [ADVISOR, NO_JS_ADVISOR, ADMIN]) {
+      await runDime(['user', 'add', '--email', user.email, '--name', user.name, '--role', user.role ?? 'advisor',
         '--office', officeId, '--password-stdin', ...storage], `${user.password}\n`);
     }
     const port = await freePort();
@@ -238,5 +239,23 @@ describe('staff sign-in in a real browser', () => {
     await page.waitForURL('**/staff');
     await page.getByRole('heading', { level: 1, name: 'Staff home' }).waitFor();
     await page.getByText(NO_JS_ADVISOR.name).waitFor();
+  });
+
+  test('an administrator relabels a reference entry; the admin pages are WCAG 2.1 AA', async (t) => {
+    const context = await browser.newContext({ baseURL, locale: 'en' });
+    t.after(() => context.close());
+    const page = await context.newPage();
+    await page.goto('/login');
+    await signIn(page, ADMIN.email, ADMIN.password);
+    await page.waitForURL('**/staff');
+    for (const path of ['/admin/users', '/admin/settings', '/admin/audit', '/admin/reference?category=grounds&language=en']) {
+      await page.goto(path);
+      await assertAccessible(page, path);
+    }
+    const field = page.getByLabel('Label age');
+    await field.fill('Age (any age)');
+    await page.locator('form[action="/admin/reference/grounds/age/label"]').getByRole('button', { name: 'Save' }).click();
+    await page.waitForURL('**/admin/reference?category=grounds&language=en');
+    assert.equal(await page.getByLabel('Label age').inputValue(), 'Age (any age)');
   });
 });
