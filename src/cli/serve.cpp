@@ -8,10 +8,19 @@
 #include "audit/service.hpp"
 #include "cli/cli.hpp"
 #include "http/server.hpp"
+#include "i18n/i18n.hpp"
 #include "reference/service.hpp"
 #include "storage/migrations.hpp"
 
 namespace dime::cli {
+
+namespace {
+std::vector<std::string> language_codes() {
+  std::vector<std::string> codes;
+  for (const auto& l : i18n::languages()) codes.push_back(l.code);
+  return codes;
+}
+}  // namespace
 
 void register_serve(CLI::App& app, Shared& shared) {
   auto* cmd =
@@ -32,7 +41,7 @@ void register_serve(CLI::App& app, Shared& shared) {
   cmd->add_option("--default-language", shared.config.default_language,
                   "Language when neither the user nor the browser chooses one")
       ->envname("DIME_DEFAULT_LANGUAGE")
-      ->check(CLI::IsMember({"nb", "sv", "en", "ar"}))
+      ->check(CLI::IsMember(language_codes()))
       ->capture_default_str();
   cmd->callback([&shared] {
     Config& config = shared.config;

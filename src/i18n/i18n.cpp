@@ -9,10 +9,11 @@ namespace dime::i18n {
 
 const std::vector<Language>& languages() {
   static const std::vector<Language> all = {
-      {"nb", "Norsk bokmål", false, true},
-      {"sv", "Svenska", false, true},
-      {"en", "English", false, true},
-      {"ar", "العربية", true, false},
+      {"nb", "Norsk bokmål", false, true}, {"sv", "Svenska", false, true},
+      {"en", "English", false, true},      {"ar", "العربية", true, false},
+      {"so", "Soomaali", false, false},    {"pl", "Polski", false, false},
+      {"uk", "Українська", false, false},  {"ur", "اردو", true, false},
+      {"ti", "ትግርኛ", false, false},        {"fa", "فارسی", true, false},
   };
   return all;
 }

@@ -18,7 +18,7 @@ std::optional<Category> category_from_string(std::string_view name);
 // The msgid naming the category in the interface, e.g. "Grounds".
 const char* category_label(Category c);
 
-// Every label exists in each of the public languages.
+// Every label exists in each language the interface offers (i18n::languages()).
 const std::vector<std::string>& label_languages();
 
 struct Entry {

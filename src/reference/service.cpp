@@ -11,6 +11,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/resources.hpp"
+#include "i18n/i18n.hpp"
 
 namespace dime::reference {
 
@@ -167,8 +168,11 @@ const char* category_label(Category c) {
 }
 
 const std::vector<std::string>& label_languages() {
-  static const std::vector<std::string> langs = {"nb", "sv", "en", "ar", "so",
-                                                 "pl", "uk", "ur", "ti", "fa"};
+  static const std::vector<std::string> langs = [] {
+    std::vector<std::string> codes;
+    for (const auto& l : i18n::languages()) codes.push_back(l.code);
+    return codes;
+  }();
   return langs;
 }
 

@@ -501,8 +501,18 @@ TEST_F(HttpTest, BrowserLanguageChoosesTheCatalogue) {
   auto sv = client.get("/login", {{"Accept-Language", "sv"}});
   EXPECT_NE(sv->body.find("<html lang=\"sv\" dir=\"ltr\">"), std::string::npos);
   EXPECT_NE(nb->body, sv->body);
-  auto ar = client.get("/", {{"Accept-Language", "ar"}});
-  EXPECT_NE(ar->body.find("<html lang=\"ar\" dir=\"rtl\">"), std::string::npos);
+  for (const char* rtl : {"ar", "ur", "fa"}) {
+    auto r = client.get("/", {{"Accept-Language", rtl}});
+    EXPECT_NE(r->body.find("<html lang=\"" + std::string(rtl) + "\" dir=\"rtl\">"),
+              std::string::npos)
+        << rtl;
+  }
+  for (const char* ltr : {"so", "pl", "uk", "ti"}) {
+    auto r = client.get("/", {{"Accept-Language", ltr}});
+    EXPECT_NE(r->body.find("<html lang=\"" + std::string(ltr) + "\" dir=\"ltr\">"),
+              std::string::npos)
+        << ltr;
+  }
 }
 
 TEST_F(HttpTest, ChosenLanguageBeatsTheBrowserAndRedirectsOnlyLocally) {

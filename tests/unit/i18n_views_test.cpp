@@ -16,13 +16,27 @@ TEST(Language, UserChoiceBeatsBrowserBeatsOrganisation) {
   EXPECT_EQ(i18n::negotiate(std::nullopt, {"nn-NO"}, std::nullopt), "nb");
 }
 
-TEST(Language, ArabicIsRightToLeftAndStaffLanguagesAreComplete) {
-  ASSERT_NE(i18n::find("ar"), nullptr);
-  EXPECT_TRUE(i18n::find("ar")->rtl);
+TEST(Language, ArabicUrduAndPersianAreRightToLeftAndStaffLanguagesAreComplete) {
+  for (const char* code : {"ar", "ur", "fa"}) {
+    ASSERT_NE(i18n::find(code), nullptr) << code;
+    EXPECT_TRUE(i18n::find(code)->rtl) << code;
+  }
+  for (const char* code : {"so", "pl", "uk", "ti"}) {
+    ASSERT_NE(i18n::find(code), nullptr) << code;
+    EXPECT_FALSE(i18n::find(code)->rtl) << code;
+  }
   for (const char* code : {"nb", "sv", "en"}) {
     ASSERT_NE(i18n::find(code), nullptr);
     EXPECT_TRUE(i18n::find(code)->staff);
     EXPECT_FALSE(i18n::find(code)->rtl);
+  }
+}
+
+TEST(Catalogues, EveryOfferedLanguageHasACatalogue) {
+  i18n::Catalogues c;
+  for (const auto& l : i18n::languages()) {
+    if (l.code == "en") continue;
+    EXPECT_NE(c.translate(l.code, "Skip to content"), "Skip to content") << l.code;
   }
 }
 
