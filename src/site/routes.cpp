@@ -2,6 +2,7 @@
 #include "site/routes.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "accounts/service.hpp"
 #include "core/error.hpp"
@@ -43,21 +44,36 @@ std::string content_type(const std::string& name) {
   if (ends(".woff2")) return "font/woff2";
   return "application/octet-stream";
 }
+
+// The embedded static files and their ETags, computed once: the files never change while the
+// binary runs.
+const std::map<std::string, std::pair<std::string_view, std::string>>& static_files() {
+  static const auto files = [] {
+    std::map<std::string, std::pair<std::string_view, std::string>> out;
+    const std::string prefix = "static/";
+    for (const auto& r : resources::all()) {
+      if (r.name.substr(0, prefix.size()) != prefix) continue;
+      out.emplace(std::string(r.name.substr(prefix.size())),
+                  std::make_pair(r.data, "\"" + crypto::hash_hex(r.data).substr(0, 32) + "\""));
+    }
+    return out;
+  }();
+  return files;
+}
 }  // namespace
 
 http::Response static_file(http::Context& ctx) {
   const std::string& name = ctx.param("file");
   // Only names of embedded files can match, so traversal ("..", "/", NUL) finds nothing.
-  auto data = resources::find("static/" + name);
-  if (!data || name.find("..") != std::string::npos) {
-    throw Error(ErrorKind::not_found, N_("There is no page at this address."));
-  }
-  std::string etag = "\"" + crypto::hash_hex(*data).substr(0, 32) + "\"";
+  const auto& files = static_files();
+  auto it = files.find(name);
+  if (it == files.end()) throw Error(ErrorKind::not_found, N_("There is no page at this address."));
+  const auto& [data, etag] = it->second;
   http::Response r;
   if (auto inm = ctx.req.header("if-none-match"); inm && *inm == etag) {
     r.status = 304;
   } else {
-    r = http::Response::text(std::string(*data), content_type(name));
+    r = http::Response::text(std::string(data), content_type(name));
   }
   r.set_header("ETag", etag);
   r.set_header("Cache-Control", "public, max-age=3600");
