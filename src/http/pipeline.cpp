@@ -5,6 +5,7 @@
 
 #include "accounts/service.hpp"
 #include "core/clock.hpp"
+#include "organisations/service.hpp"
 #include "web/views.hpp"
 
 namespace dime::http {
@@ -44,11 +45,9 @@ std::string pending_page(accounts::Session::Pending p) {
 std::optional<std::string> organisation_language(App& app, const accounts::Session& s) {
   if (!s.organisation_id) return std::nullopt;
   storage::Transaction tx(app.db, storage::Transaction::Mode::read);
-  std::string lang;
-  tx.sql() << "SELECT default_language FROM organisations WHERE id = :id",
-      soci::use(*s.organisation_id), soci::into(lang);
-  if (!tx.sql().got_data()) return std::nullopt;
-  return lang;
+  auto org = organisations::find(tx, *s.organisation_id);
+  if (!org) return std::nullopt;
+  return org->default_language;
 }
 
 // User choice (cookie, then profile) > Accept-Language > organisation default > server default.

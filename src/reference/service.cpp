@@ -116,14 +116,6 @@ std::string category_name(Category c) {
   return std::string(to_string(c));
 }
 
-// The merged list, or Error(not_found) when the jurisdiction is unknown.
-const List& base_or_404(const std::string& jurisdiction, Category category) {
-  const auto& lists = base_lists();
-  auto it = lists.find({jurisdiction, category});
-  if (it == lists.end()) throw Error(ErrorKind::not_found, N_("There is no page at this address."));
-  return it->second;
-}
-
 void validate_label(const std::string& text, const std::string& field,
                     std::map<std::string, std::string>& errors) {
   if (text.empty()) {
@@ -133,6 +125,20 @@ void validate_label(const std::string& text, const std::string& field,
   } else if (has_control_characters(text)) {
     errors[field] = N_("This field contains characters we cannot read.");
   }
+}
+
+// Stores an office's label for a code already checked to exist, text already validated.
+void write_label(storage::Transaction& tx, long long organisation_id, Category category,
+                 const std::string& code, const std::string& language, const std::string& text) {
+  const std::string cat = category_name(category);
+  long long now = now_seconds();
+  tx.sql() << "DELETE FROM reference_labels WHERE organisation_id = :o AND category = :c AND "
+              "code = :k AND language = :l",
+      soci::use(organisation_id), soci::use(cat), soci::use(code), soci::use(language);
+  tx.sql() << "INSERT INTO reference_labels (organisation_id, category, code, language, label, "
+              "updated_at) VALUES (:o, :c, :k, :l, :t, :n)",
+      soci::use(organisation_id), soci::use(cat), soci::use(code), soci::use(language),
+      soci::use(text), soci::use(now);
 }
 
 }  // namespace
@@ -227,7 +233,10 @@ List parse(const std::string& json_text, const std::string& jurisdiction, Catego
 }
 
 const List& base(const std::string& jurisdiction, Category category) {
-  return base_or_404(jurisdiction, category);
+  const auto& lists = base_lists();
+  auto it = lists.find({jurisdiction, category});
+  if (it == lists.end()) throw Error(ErrorKind::not_found, N_("There is no page at this address."));
+  return it->second;
 }
 
 void validate_embedded() {
@@ -236,7 +245,7 @@ void validate_embedded() {
 
 List for_organisation(storage::Transaction& tx, long long organisation_id,
                       const std::string& jurisdiction, Category category) {
-  List list = base_or_404(jurisdiction, category);
+  List list = base(jurisdiction, category);
   const std::string cat = category_name(category);
   std::string code, text, language;
   {
@@ -294,15 +303,7 @@ void set_label(storage::Transaction& tx, long long organisation_id, const std::s
   if (!errors.empty()) {
     throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "", errors);
   }
-  const std::string cat = category_name(category);
-  long long now = now_seconds();
-  tx.sql() << "DELETE FROM reference_labels WHERE organisation_id = :o AND category = :c AND "
-              "code = :k AND language = :l",
-      soci::use(organisation_id), soci::use(cat), soci::use(code), soci::use(language);
-  tx.sql() << "INSERT INTO reference_labels (organisation_id, category, code, language, label, "
-              "updated_at) VALUES (:o, :c, :k, :l, :t, :n)",
-      soci::use(organisation_id), soci::use(cat), soci::use(code), soci::use(language),
-      soci::use(text), soci::use(now);
+  write_label(tx, organisation_id, category, code, language, text);
 }
 
 void add_entry(storage::Transaction& tx, long long organisation_id, const std::string& jurisdiction,
@@ -330,7 +331,7 @@ void add_entry(storage::Transaction& tx, long long organisation_id, const std::s
               "created_at) VALUES (:o, :c, :k, :r, :n)",
       soci::use(organisation_id), soci::use(cat), soci::use(code), soci::use(legal_reference),
       soci::use(now);
-  set_label(tx, organisation_id, jurisdiction, category, code, "en", english_label);
+  write_label(tx, organisation_id, category, code, "en", english_label);
 }
 
 void set_retired(storage::Transaction& tx, long long organisation_id,
