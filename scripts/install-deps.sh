@@ -11,7 +11,7 @@ packages=(
   libsoci-dev libsqlite3-dev libpq-dev
   libkainjow-mustache-dev
   libboost-locale-dev gettext
-  libsodium-dev liboath-dev libqrencode-dev
+  libsodium-dev liboath-dev libqrencode-dev libmagic-dev libmagic-mgc
   libtomlplusplus-dev libcli11-dev libspdlog-dev nlohmann-json3-dev
   libcpp-httplib-dev libgtest-dev libgmock-dev
   sqlite3

@@ -45,6 +45,9 @@ struct Session {
   long long user_id = 0;
   std::optional<long long> organisation_id;  // the active organisation
   std::string csrf_token;
+  // The cookie's second half (raw) and the wrapped user key it opens (keyring/service.hpp).
+  std::string session_key;
+  std::optional<std::string> user_key_wrapped;
   bool mfa_passed = false;
   long long last_seen_at = 0;
   long long expires_at = 0;

@@ -115,7 +115,9 @@ Response login(Context& ctx) {
   std::optional<long long> org;
   if (!orgs.empty()) org = orgs.front().organisation_id;
   if (ctx.session) end_session(tx, ctx.session->token_hash);
-  auto s = create_session(tx, result.user_id, org, !result.needs_second_factor, app.config, now);
+  std::string user_secret = unlock_keys_at_sign_in(tx, result.user_id, in.get("password"), now);
+  auto s = create_session(tx, result.user_id, org, !result.needs_second_factor, app.config, now,
+                          user_secret);
   audit::append(
       tx, app.keys,
       {result.user_id, org, result.needs_second_factor ? "login.password_ok" : "login.success",

@@ -12,6 +12,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "keyring/service.hpp"
 #include "organisations/service.hpp"
 
 namespace dime::accounts {
@@ -195,6 +196,7 @@ void add_membership(storage::Transaction& tx, long long user_id, long long organ
   tx.sql() << "INSERT INTO memberships (user_id, organisation_id, role, created_at) VALUES (:u, "
               ":o, :r, :t)",
       soci::use(user_id), soci::use(organisation_id), soci::use(name), soci::use(now);
+  keyring::on_member_added(tx, organisation_id, user_id, name, now);
 }
 
 std::optional<User> find_user(storage::Transaction& tx, const crypto::Keys& keys, long long id) {
@@ -295,6 +297,8 @@ void set_disabled(storage::Transaction& tx, long long user_id, bool disabled) {
     tx.sql() << "UPDATE users SET disabled_at = :t WHERE id = :id", soci::use(now),
         soci::use(user_id);
     tx.sql() << "DELETE FROM sessions WHERE user_id = :id", soci::use(user_id);
+    // A disabled account holds nothing that decrypts: its copies of office keys go too.
+    keyring::revoke_all(tx, user_id);
   } else {
     tx.sql() << "UPDATE users SET disabled_at = NULL WHERE id = :id", soci::use(user_id);
   }
@@ -314,6 +318,7 @@ void change_password(storage::Transaction& tx, long long user_id, const std::str
   std::string new_hash = crypto::hash_password(next);
   tx.sql() << "UPDATE users SET password_hash = :h, must_change_password = 0 WHERE id = :id",
       soci::use(new_hash), soci::use(user_id);
+  keyring::rewrap_user_key(tx, user_id, current, next);
 }
 
 bool password_matches(storage::Transaction& tx, long long user_id, std::string_view password) {
@@ -383,7 +388,8 @@ LoginResult check_password(storage::Transaction& tx, const crypto::Keys& keys,
 
 NewSession create_session(storage::Transaction& tx, long long user_id,
                           std::optional<long long> organisation_id, bool mfa_passed,
-                          const Config& config, long long now) {
+                          const Config& config, long long now,
+                          const std::optional<std::string>& user_secret) {
   // Sweep sessions that can no longer be used: sign-ins are rare enough to carry this.
   long long idle_horizon = now - config.session_idle_seconds;
   tx.sql() << "DELETE FROM sessions WHERE expires_at <= :now OR last_seen_at <= :idle",
@@ -394,32 +400,60 @@ NewSession create_session(storage::Transaction& tx, long long user_id,
   soci::indicator org_ind = organisation_id ? soci::i_ok : soci::i_null;
   int mfa = mfa_passed ? 1 : 0;
   long long expires = now + config.session_max_seconds;
+  std::string wrapped;
+  soci::indicator wrapped_ind = soci::i_null;
+  if (user_secret) {
+    auto w = keyring::wrap_for_session(*user_secret);
+    wrapped = w.wrapped;
+    wrapped_ind = soci::i_ok;
+    s.token += "." + crypto::to_base64(w.session_key);
+  }
   tx.sql() << "INSERT INTO sessions (token_hash, user_id, organisation_id, csrf_token, mfa_passed, "
-              "created_at, last_seen_at, expires_at) VALUES (:h, :u, :o, :c, :m, :t, :t2, :e)",
+              "created_at, last_seen_at, expires_at, user_key_wrapped) "
+              "VALUES (:h, :u, :o, :c, :m, :t, :t2, :e, :w)",
       soci::use(hash), soci::use(user_id), soci::use(org, org_ind), soci::use(s.csrf_token),
-      soci::use(mfa), soci::use(now), soci::use(now), soci::use(expires);
+      soci::use(mfa), soci::use(now), soci::use(now), soci::use(expires),
+      soci::use(wrapped, wrapped_ind);
   return s;
 }
 
-std::optional<Session> load_session(storage::Transaction& tx, std::string_view token,
+std::string unlock_keys_at_sign_in(storage::Transaction& tx, long long user_id,
+                                   std::string_view password, long long now) {
+  auto secret = keyring::unlock_user_key(tx, user_id, password);
+  if (!secret) secret = keyring::create_user_key(tx, user_id, password, now);
+  keyring::share_with_new_members(tx, user_id, *secret, now);
+  return *secret;
+}
+
+std::optional<Session> load_session(storage::Transaction& tx, std::string_view cookie,
                                     const Config& config, long long now) {
-  if (token.empty() || token.size() > 128) return std::nullopt;
+  if (cookie.empty() || cookie.size() > 200) return std::nullopt;
   Session s;
+  std::string_view token = cookie.substr(0, cookie.find('.'));
+  if (token.size() < cookie.size()) {
+    try {
+      s.session_key = crypto::from_base64(cookie.substr(token.size() + 1));
+    } catch (const Error&) {
+      return std::nullopt;
+    }
+  }
   s.token_hash = crypto::hash_hex(token);
   long long org = 0;
   soci::indicator org_ind = soci::i_null, totp_ind = soci::i_null, lang_ind = soci::i_null;
   soci::indicator mfa_req_ind = soci::i_null;
   int mfa = 0, must_change = 0, mfa_required = 0;
-  std::string totp, language;
+  std::string totp, language, wrapped;
+  soci::indicator wrapped_ind = soci::i_null;
   tx.sql() << "SELECT s.user_id, s.organisation_id, s.csrf_token, s.mfa_passed, s.last_seen_at, "
               "s.expires_at, u.must_change_password, u.totp_secret_sealed, u.language, "
-              "o.mfa_required FROM sessions s JOIN users u ON u.id = s.user_id "
+              "o.mfa_required, s.user_key_wrapped FROM sessions s JOIN users u ON u.id = s.user_id "
               "LEFT JOIN organisations o ON o.id = s.organisation_id "
               "WHERE s.token_hash = :h AND u.disabled_at IS NULL",
       soci::use(s.token_hash), soci::into(s.user_id), soci::into(org, org_ind),
       soci::into(s.csrf_token), soci::into(mfa), soci::into(s.last_seen_at),
       soci::into(s.expires_at), soci::into(must_change), soci::into(totp, totp_ind),
-      soci::into(language, lang_ind), soci::into(mfa_required, mfa_req_ind);
+      soci::into(language, lang_ind), soci::into(mfa_required, mfa_req_ind),
+      soci::into(wrapped, wrapped_ind);
   if (!tx.sql().got_data()) return std::nullopt;
   if (now >= s.expires_at || now - s.last_seen_at >= config.session_idle_seconds) {
     return std::nullopt;
@@ -433,6 +467,7 @@ std::optional<Session> load_session(storage::Transaction& tx, std::string_view t
   s.totp_enabled = totp_ind == soci::i_ok;
   s.organisation_requires_mfa = mfa_req_ind == soci::i_ok && mfa_required != 0;
   if (lang_ind == soci::i_ok) s.language = language;
+  if (wrapped_ind == soci::i_ok) s.user_key_wrapped = wrapped;
   return s;
 }
 

@@ -79,12 +79,20 @@ LoginResult check_password(storage::Transaction& tx, const crypto::Keys& keys,
                            std::string_view address, long long now);
 
 struct NewSession {
-  std::string token;  // goes to the cookie only; the database keeps its hash
+  // The cookie value: "<token>" or "<token>.<session key>". The database keeps the token's
+  // hash and, with a session key, the user's private key wrapped under it.
+  std::string token;
   std::string csrf_token;
 };
+// `user_secret`: the user's private key (keyring), unlocked by the password at sign-in.
 NewSession create_session(storage::Transaction& tx, long long user_id,
                           std::optional<long long> organisation_id, bool mfa_passed,
-                          const Config& config, long long now);
+                          const Config& config, long long now,
+                          const std::optional<std::string>& user_secret = std::nullopt);
+// Unlocks (or, for accounts made before keys existed, creates) the user's private key with the
+// password just checked, and shares office keys with new colleagues (keyring/service.hpp).
+std::string unlock_keys_at_sign_in(storage::Transaction& tx, long long user_id,
+                                   std::string_view password, long long now);
 std::optional<Session> load_session(storage::Transaction& tx, std::string_view token,
                                     const Config& config, long long now);
 void touch_session(storage::Transaction& tx, const std::string& token_hash, long long now);

@@ -20,6 +20,8 @@ enum class ErrorKind {
   payload_too_large,   // 413
   unprocessable,       // well-formed but invalid fields: 422
   too_many_requests,   // throttled: 429
+  unsupported_media,   // a body of the wrong content type: 415
+  unavailable,         // cannot serve this now (e.g. an office without a key yet): 503
   internal,            // anything else: 500, details only in the log
 };
 

@@ -123,12 +123,19 @@ Keys::~Keys() {
   sodium_memzero(lookup_key_.data(), lookup_key_.size());
   sodium_memzero(field_key_.data(), field_key_.size());
   sodium_memzero(audit_key_.data(), audit_key_.size());
+  sodium_memzero(receipt_key_.data(), receipt_key_.size());
 }
 
 void Keys::derive(const std::array<unsigned char, 32>& master) {
   crypto_kdf_derive_from_key(lookup_key_.data(), lookup_key_.size(), 1, kKdfContext, master.data());
   crypto_kdf_derive_from_key(field_key_.data(), field_key_.size(), 2, kKdfContext, master.data());
   crypto_kdf_derive_from_key(audit_key_.data(), audit_key_.size(), 3, kKdfContext, master.data());
+  crypto_kdf_derive_from_key(receipt_key_.data(), receipt_key_.size(), 4, kKdfContext,
+                             master.data());
+}
+
+std::string Keys::receipt_salt() const {
+  return {reinterpret_cast<const char*>(receipt_key_.data()), kSaltBytes};
 }
 
 std::string Keys::lookup(std::string_view value) const {
@@ -160,6 +167,89 @@ std::string Keys::open(std::string_view sealed) const {
           reinterpret_cast<unsigned char*>(out.data()), bytes + crypto_secretbox_NONCEBYTES,
           raw.size() - crypto_secretbox_NONCEBYTES, bytes, field_key_.data()) != 0) {
     throw Error(ErrorKind::internal, N_("Something went wrong."), "sealed field failed to open");
+  }
+  return out;
+}
+
+namespace {
+const unsigned char* bytes_of(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
+}
+unsigned char* bytes_of(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
+
+[[noreturn]] void fail(const char* detail) {
+  throw Error(ErrorKind::internal, N_("Something went wrong."), detail);
+}
+}  // namespace
+
+std::string random_key() {
+  std::string key(32, '\0');
+  randombytes_buf(key.data(), key.size());
+  return key;
+}
+
+std::string encrypt(std::string_view key, std::string_view plaintext, std::string_view context) {
+  if (key.size() != crypto_aead_xchacha20poly1305_ietf_KEYBYTES) fail("encrypt: bad key size");
+  constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  std::string out(kNonce + plaintext.size() + crypto_aead_xchacha20poly1305_ietf_ABYTES, '\0');
+  randombytes_buf(out.data(), kNonce);
+  unsigned long long len = 0;
+  crypto_aead_xchacha20poly1305_ietf_encrypt(bytes_of(out) + kNonce, &len, bytes_of(plaintext),
+                                             plaintext.size(), bytes_of(context), context.size(),
+                                             nullptr, bytes_of(out), bytes_of(key));
+  out.resize(kNonce + len);
+  return out;
+}
+
+std::string decrypt(std::string_view key, std::string_view sealed, std::string_view context) {
+  constexpr std::size_t kNonce = crypto_aead_xchacha20poly1305_ietf_NPUBBYTES;
+  if (key.size() != crypto_aead_xchacha20poly1305_ietf_KEYBYTES) fail("decrypt: bad key size");
+  if (sealed.size() < kNonce + crypto_aead_xchacha20poly1305_ietf_ABYTES) fail("decrypt: short");
+  std::string out(sealed.size() - kNonce, '\0');
+  unsigned long long len = 0;
+  if (crypto_aead_xchacha20poly1305_ietf_decrypt(
+          bytes_of(out), &len, nullptr, bytes_of(sealed) + kNonce, sealed.size() - kNonce,
+          bytes_of(context), context.size(), bytes_of(sealed), bytes_of(key)) != 0) {
+    fail("decrypt: authentication failed");
+  }
+  out.resize(len);
+  return out;
+}
+
+BoxKeyPair box_keypair() {
+  BoxKeyPair pair{std::string(crypto_box_PUBLICKEYBYTES, '\0'),
+                  std::string(crypto_box_SECRETKEYBYTES, '\0')};
+  crypto_box_keypair(bytes_of(pair.public_key), bytes_of(pair.secret_key));
+  return pair;
+}
+
+std::string seal_to(std::string_view public_key, std::string_view message) {
+  if (public_key.size() != crypto_box_PUBLICKEYBYTES) fail("seal_to: bad public key");
+  std::string out(message.size() + crypto_box_SEALBYTES, '\0');
+  crypto_box_seal(bytes_of(out), bytes_of(message), message.size(), bytes_of(public_key));
+  return out;
+}
+
+std::string open_sealed(const BoxKeyPair& pair, std::string_view box) {
+  if (box.size() < crypto_box_SEALBYTES || pair.public_key.size() != crypto_box_PUBLICKEYBYTES ||
+      pair.secret_key.size() != crypto_box_SECRETKEYBYTES) {
+    fail("open_sealed: bad sizes");
+  }
+  std::string out(box.size() - crypto_box_SEALBYTES, '\0');
+  if (crypto_box_seal_open(bytes_of(out), bytes_of(box), box.size(), bytes_of(pair.public_key),
+                           bytes_of(pair.secret_key)) != 0) {
+    fail("open_sealed: wrong key or tampered box");
+  }
+  return out;
+}
+
+std::string derive_from_secret(std::string_view secret, std::string_view salt, std::size_t bytes) {
+  if (salt.size() != crypto_pwhash_SALTBYTES) fail("derive_from_secret: bad salt");
+  std::string out(bytes, '\0');
+  if (crypto_pwhash(bytes_of(out), out.size(), secret.data(), secret.size(), bytes_of(salt),
+                    crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE,
+                    crypto_pwhash_ALG_ARGON2ID13) != 0) {
+    fail("argon2id ran out of memory");
   }
   return out;
 }

@@ -26,6 +26,34 @@ bool equal(std::string_view a, std::string_view b);
 std::string to_base64(std::string_view bytes);
 std::string from_base64(std::string_view text);  // throws dime::Error(bad_request) if malformed
 
+// --- Keys that are not the server's: reports, the office key pair, staff key copies. ---
+// All keys and ciphertexts here are raw bytes; callers base64 them for storage.
+
+// 32 random bytes: a symmetric key (per report, per session).
+std::string random_key();
+
+// XChaCha20-Poly1305 (IETF AEAD) under a 32-byte key; `context` is authenticated, not stored.
+// Output: nonce || ciphertext.
+std::string encrypt(std::string_view key, std::string_view plaintext, std::string_view context);
+// Throws Error(internal) when the key, context or ciphertext does not match.
+std::string decrypt(std::string_view key, std::string_view sealed, std::string_view context);
+
+// An X25519 key pair for crypto_box_seal.
+struct BoxKeyPair {
+  std::string public_key;  // 32 bytes
+  std::string secret_key;  // 32 bytes
+};
+BoxKeyPair box_keypair();
+// Anonymous sealed box to a public key: only the secret key opens it.
+std::string seal_to(std::string_view public_key, std::string_view message);
+// Throws Error(internal) when the box does not open with this key pair.
+std::string open_sealed(const BoxKeyPair& pair, std::string_view box);
+
+// Argon2id (crypto_pwhash, raw) of a secret the person knows: `bytes` of output from a
+// 16-byte salt. INTERACTIVE limits (~80 ms, 64 MiB).
+std::string derive_from_secret(std::string_view secret, std::string_view salt, std::size_t bytes);
+inline constexpr std::size_t kSaltBytes = 16;
+
 // The server keyring: one 32-byte master key in a file of the data directory (never in the
 // database), from which purpose-specific subkeys are derived. See docs/security.md.
 class Keys {
@@ -46,6 +74,9 @@ class Keys {
   std::string open(std::string_view sealed) const;  // throws dime::Error(internal) if tampered
   // Keyed BLAKE2b for the audit chain, hex.
   std::string mac(std::string_view message) const;
+  // A 16-byte salt fixed for this installation (and unknown without master.key), for
+  // argon2id look-up hashes of receipts: the same receipt always gives the same hash.
+  std::string receipt_salt() const;
 
  private:
   Keys() = default;
@@ -53,6 +84,7 @@ class Keys {
   std::array<unsigned char, 32> lookup_key_{};
   std::array<unsigned char, 32> field_key_{};
   std::array<unsigned char, 32> audit_key_{};
+  std::array<unsigned char, 32> receipt_key_{};
 };
 
 }  // namespace dime::crypto

@@ -20,9 +20,36 @@ audit::Event Context::audit_event(std::string action, std::string object_type,
   return e;
 }
 
+void Context::parse_body() {
+  if (data_) return;
+  auto ct = req.header("content-type").value_or("");
+  if (ct.substr(0, 19) == "multipart/form-data") {
+    data_ = parse_multipart(ct, req.body);
+  } else {
+    data_ = FormData{parse_urlencoded_pairs(req.body), {}};
+  }
+  Params last;
+  for (const auto& [k, v] : data_->fields) last.insert_or_assign(k, v);
+  form_ = std::move(last);
+}
+
 const Params& Context::form() {
-  if (!form_) form_ = parse_urlencoded(req.body);
+  parse_body();
   return *form_;
+}
+
+std::vector<std::string> Context::field_values(const std::string& name) {
+  parse_body();
+  std::vector<std::string> out;
+  for (const auto& [k, v] : data_->fields) {
+    if (k == name) out.push_back(v);
+  }
+  return out;
+}
+
+const std::vector<UploadedFile>& Context::files() {
+  parse_body();
+  return data_->files;
 }
 
 std::string Context::field(const std::string& name) {

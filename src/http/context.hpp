@@ -26,10 +26,14 @@ struct Context {
   std::vector<std::string> set_cookies;  // added to the response
 
   const std::string& param(const std::string& name) const { return params.at(name); }
-  // The urlencoded form body, parsed once.
+  // The form body (urlencoded or multipart), parsed once; a repeated name keeps its last value.
   const Params& form();
   // A form field, empty when absent.
   std::string field(const std::string& name);
+  // Every value of a repeated field (checkboxes), in order.
+  std::vector<std::string> field_values(const std::string& name);
+  // Files of a multipart body (empty for urlencoded forms).
+  const std::vector<UploadedFile>& files();
   // An audit entry by the signed-in staff member in their active organisation.
   audit::Event audit_event(std::string action, std::string object_type, std::string object_id,
                            std::string detail = {}) const;
@@ -43,6 +47,8 @@ struct Context {
                 nlohmann::json data, int status = 200);
 
  private:
+  void parse_body();
+  std::optional<FormData> data_;
   std::optional<Params> form_;
 };
 

@@ -1,29 +1,12 @@
 // Form reading and validation against a declared schema.
 #include "http/forms.hpp"
 
-#include <boost/locale/encoding_utf.hpp>
 
+#include "core/text.hpp"
 #include "core/translatable.hpp"
 
 namespace dime::http {
 
-namespace {
-bool valid_utf8(const std::string& s) {
-  try {
-    (void)boost::locale::conv::utf_to_utf<char32_t>(s, boost::locale::conv::stop);
-    return true;
-  } catch (const boost::locale::conv::conversion_error&) {
-    return false;
-  }
-}
-
-std::string trimmed(const std::string& s) {
-  auto first = s.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return {};
-  auto last = s.find_last_not_of(" \t\r\n");
-  return s.substr(first, last - first + 1);
-}
-}  // namespace
 
 FormInput read_form(Context& ctx, std::initializer_list<Field> schema) {
   FormInput in;
@@ -32,7 +15,7 @@ FormInput read_form(Context& ctx, std::initializer_list<Field> schema) {
     auto it = raw.find(f.name);
     std::string value = it == raw.end() ? std::string() : it->second;
     if (f.trim) value = trimmed(value);
-    if (!valid_utf8(value) || value.find('\0') != std::string::npos) {
+    if (!valid_text(value)) {
       in.errors[f.name] = N_("This field contains characters we cannot read.");
       value.clear();
     } else if (value.size() > f.max_length) {

@@ -53,6 +53,22 @@ std::string make_cookie(std::string_view name, std::string_view value, long long
 
 // x-www-form-urlencoded body or query string; throws Error(bad_request) when malformed.
 Params parse_urlencoded(std::string_view text);
+// The same, keeping every value of a repeated name (checkboxes) in order.
+std::vector<std::pair<std::string, std::string>> parse_urlencoded_pairs(std::string_view text);
+
+// A file from a multipart/form-data body. `data` views the request body.
+struct UploadedFile {
+  std::string field;     // the form field's name
+  std::string filename;  // as the browser sent it (untrusted; only ever shown escaped)
+  std::string_view data;
+};
+struct FormData {
+  std::vector<std::pair<std::string, std::string>> fields;
+  std::vector<UploadedFile> files;
+};
+// A multipart/form-data body (RFC 7578) with its Content-Type header value; throws
+// Error(bad_request) when malformed. An empty file input (no name, no bytes) is skipped.
+FormData parse_multipart(std::string_view content_type, std::string_view body);
 // Language tags from Accept-Language, most preferred first; empty when absent or malformed.
 std::vector<std::string> parse_accept_language(std::string_view header);
 // Reason phrase for a status code.

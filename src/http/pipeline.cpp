@@ -159,7 +159,8 @@ Response run(Context& ctx, const Router& router) {
     if (auto h = req.header("x-csrf-token")) {
       sent = std::string(*h);
     } else if (auto ct = req.header("content-type");
-               ct && ct->find("application/x-www-form-urlencoded") != std::string_view::npos) {
+               ct && (ct->find("application/x-www-form-urlencoded") != std::string_view::npos ||
+                      ct->substr(0, 19) == "multipart/form-data")) {
       sent = ctx.field("_csrf");
     }
     std::string expected =
@@ -186,6 +187,8 @@ int status_of(ErrorKind kind) {
     case ErrorKind::payload_too_large: return 413;
     case ErrorKind::unprocessable: return 422;
     case ErrorKind::too_many_requests: return 429;
+    case ErrorKind::unsupported_media: return 415;
+    case ErrorKind::unavailable: return 503;
     case ErrorKind::internal: break;
   }
   return 500;
@@ -196,7 +199,7 @@ Response error_response(Context& ctx, const Error& error) {
   static const char* const kCodes[] = {
       "bad_request",        "unauthenticated", "forbidden",         "not_found",
       "method_not_allowed", "conflict",        "payload_too_large", "unprocessable",
-      "too_many_requests",  "internal"};
+      "too_many_requests",  "unsupported_media", "unavailable", "internal"};
   const char* code = kCodes[static_cast<int>(error.kind())];
   if (ctx.req.wants_json()) {
     nlohmann::json body{{"error", {{"code", code}, {"message", ctx.tr(error.message())}}}};

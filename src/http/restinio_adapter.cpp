@@ -5,7 +5,11 @@
 #include <algorithm>
 #include <csignal>
 #include <restinio/all.hpp>
+#include <restinio/helpers/file_upload.hpp>
 #include <restinio/helpers/http_field_parsers/accept-language.hpp>
+#include <restinio/helpers/http_field_parsers/content-disposition.hpp>
+#include <restinio/helpers/http_field_parsers/content-type.hpp>
+#include <restinio/helpers/multipart_body.hpp>
 
 #include "core/error.hpp"
 #include "http/pipeline.hpp"
@@ -140,15 +144,57 @@ void Server::stop() {
   }
 }
 
-Params parse_urlencoded(std::string_view text) {
+std::vector<std::pair<std::string, std::string>> parse_urlencoded_pairs(std::string_view text) {
   // Relaxed: accepts the sub-delimiters ( ) ! ' ~ that many clients leave unescaped; still
   // rejects broken %-escapes, invalid UTF-8 and raw characters such as < > " { }.
   auto parsed = restinio::try_parse_query<restinio::parse_query_traits::relaxed>(text);
   if (!parsed)
     throw Error(ErrorKind::bad_request, N_("The form data was malformed."), "bad urlencoded data");
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [name, value] : *parsed) out.emplace_back(name, value);
+  return out;
+}
+
+Params parse_urlencoded(std::string_view text) {
   Params out;
-  for (const auto& [name, value] : *parsed) {
-    out.insert_or_assign(std::string(name), std::string(value));
+  for (auto& [name, value] : parse_urlencoded_pairs(text)) {
+    out.insert_or_assign(std::move(name), std::move(value));
+  }
+  return out;
+}
+
+FormData parse_multipart(std::string_view content_type, std::string_view body) {
+  namespace hfp = restinio::http_field_parsers;
+  namespace mp = restinio::multipart_body;
+  auto bad = [](const char* detail) {
+    return Error(ErrorKind::bad_request, N_("The form data was malformed."), detail);
+  };
+  auto type = hfp::content_type_value_t::try_parse(content_type);
+  if (!type) throw bad("bad multipart content type");
+  auto boundary = hfp::find_first(type->media_type.parameters, "boundary");
+  if (!boundary || mp::check_boundary_value(*boundary)) throw bad("bad multipart boundary");
+  std::string mark = "--" + std::string(*boundary);
+  auto parts = mp::split_multipart_body(body, mark);
+  if (parts.empty()) throw bad("multipart body without parts");
+  FormData out;
+  for (auto part : parts) {
+    auto parsed = mp::try_parse_part(part);
+    if (!parsed) throw bad("bad multipart part");
+    auto disposition = parsed->fields.opt_value_of(restinio::http_field::content_disposition);
+    if (!disposition) throw bad("multipart part without Content-Disposition");
+    auto cd = hfp::content_disposition_value_t::try_parse(*disposition);
+    if (!cd) throw bad("bad Content-Disposition");
+    auto name = hfp::find_first(cd->parameters, "name");
+    if (!name) throw bad("multipart part without a name");
+    auto filename = hfp::find_first(cd->parameters, "filename");
+    if (filename) {
+      if (filename->empty() && parsed->body.empty()) continue;  // an empty file input
+      out.files.push_back(
+          {std::string(*name), std::string(*filename),
+           std::string_view(parsed->body.data(), parsed->body.size())});
+    } else {
+      out.fields.emplace_back(std::string(*name), std::string(parsed->body));
+    }
   }
   return out;
 }

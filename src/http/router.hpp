@@ -27,6 +27,9 @@ struct Access {
   bool csrf = true;  // unsafe methods must carry the CSRF token
 
   static Access anyone() { return {}; }
+  // Public JSON endpoints that hold no ambient credential (no cookie is read): no CSRF token,
+  // but the handler insists on a JSON body, which a cross-site form cannot send.
+  static Access public_api() { return {Kind::anyone, {}, Stage::complete, false}; }
   static Access signed_in() { return {Kind::signed_in, {}, Stage::complete, true}; }
   static Access during_setup() { return {Kind::signed_in, {}, Stage::setup, true}; }
   static Access after_password() { return {Kind::signed_in, {}, Stage::password, true}; }

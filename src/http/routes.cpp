@@ -4,6 +4,8 @@
 
 #include "audit/routes.hpp"
 #include "http/router.hpp"
+#include "intake/model.hpp"
+#include "intake/routes.hpp"
 #include "organisations/routes.hpp"
 #include "reference/routes.hpp"
 #include "site/routes.hpp"
@@ -14,12 +16,22 @@ Router make_router() {
   using accounts::Role;
   namespace acc = accounts::routes;
   const Access admin = Access::roles_of({Role::admin});
+  // A narrative of 20,000 bytes may grow sixfold as JSON escapes (\uXXXX).
+  constexpr std::size_t kReportJsonBody = 160UL * 1024;
   return Router({
       // Public
       {Method::get, "/", Access::anyone(), site::routes::start_page},
       {Method::get, "/healthz", Access::anyone(), site::routes::healthz},
       {Method::get, "/static/{file}", Access::anyone(), site::routes::static_file},
       {Method::post, "/language", Access::anyone(), site::routes::choose_language},
+
+      // Reporting and following up (anyone, no account; uploads bounded per route)
+      {Method::get, "/report", Access::anyone(), intake::routes::report_form},
+      {Method::post, "/report", Access::anyone(), intake::routes::report_step,
+       intake::kMaxUploadBody},
+      {Method::get, "/follow-up", Access::anyone(), intake::routes::follow_up_form},
+      {Method::post, "/follow-up", Access::anyone(), intake::routes::follow_up,
+       intake::kMaxUploadBody},
 
       // Signing in and out
       {Method::get, "/login", Access::anyone(), acc::login_form},
@@ -58,6 +70,11 @@ Router make_router() {
       {Method::get, "/api/v1/staff", admin, acc::api_staff},
       {Method::get, "/api/v1/reference/{jurisdiction}", Access::anyone(),
        reference::routes::api_list},
+      {Method::post, "/api/v1/reports", Access::public_api(), intake::routes::api_submit,
+       kReportJsonBody},
+      {Method::get, "/api/v1/reports/self", Access::public_api(), intake::routes::api_self},
+      {Method::post, "/api/v1/reports/self/messages", Access::public_api(),
+       intake::routes::api_self_message, kReportJsonBody},
   });
 }
 

@@ -12,6 +12,7 @@
 #include <regex>
 
 #include "accounts/service.hpp"
+#include "core/clock.hpp"
 #include "crypto/crypto.hpp"
 #include "organisations/service.hpp"
 #include "storage/migrations.hpp"
@@ -109,13 +110,21 @@ long long make_user(storage::Database& db, const crypto::Keys& keys, const std::
   return id;
 }
 
+long long make_key_holder(storage::Database& db, const crypto::Keys& keys, const std::string& email,
+                          long long organisation_id, accounts::Role role) {
+  long long id = make_user(db, keys, email, kPassword, organisation_id, role);
+  storage::Transaction tx(db);
+  accounts::unlock_keys_at_sign_in(tx, id, kPassword, now_seconds());
+  tx.commit();
+  return id;
+}
+
 TestServer::TestServer()
     : db_(std::make_unique<storage::Database>(tdb_.url(), 6)), router_(http::make_router()) {
   storage::migrate(*db_);
   Config config;
   config.database = tdb_.url();
   config.threads = 3;
-  config.max_body_bytes = 1024 * 1024;
   config.default_language = "en";
   app_ = std::make_unique<App>(App{config, *db_, test_keys(), {}});
   port_ = free_port();
@@ -176,6 +185,18 @@ httplib::Result Client::post(const std::string& path, std::map<std::string, std:
   httplib::Params params(form.begin(), form.end());
   std::string body = httplib::detail::params_to_query_str(params);
   return post_raw(path, body, "application/x-www-form-urlencoded", extra);
+}
+
+httplib::Result Client::post_multipart(const std::string& path,
+                                       std::vector<std::pair<std::string, std::string>> fields,
+                                       const std::vector<File>& files, bool with_csrf) {
+  if (with_csrf) fields.emplace_back("_csrf", csrf_);
+  httplib::MultipartFormDataItems items;
+  for (auto& [k, v] : fields) items.push_back({k, v, "", ""});
+  for (const auto& f : files) items.push_back({f.field, f.data, f.filename, f.content_type});
+  auto r = http_.Post(path.c_str(), headers({}), items);
+  absorb(r);
+  return r;
 }
 
 httplib::Result Client::post_raw(const std::string& path, const std::string& body,

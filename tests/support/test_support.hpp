@@ -52,6 +52,11 @@ long long make_user(storage::Database& db, const crypto::Keys& keys, const std::
 
 inline constexpr const char* kPassword = "correct horse battery staple";
 
+// A staff member who holds their office's key (as after a first sign-in): their own key pair is
+// made from kPassword and, if the office has no key pair yet, one is made for them.
+long long make_key_holder(storage::Database& db, const crypto::Keys& keys, const std::string& email,
+                          long long organisation_id, accounts::Role role = accounts::Role::advisor);
+
 // A migrated database and a running server on a free port of 127.0.0.1.
 class TestServer {
  public:
@@ -78,6 +83,13 @@ class Client {
   // Posts an urlencoded form; adds _csrf unless `form` has one or `with_csrf` is false.
   httplib::Result post(const std::string& path, std::map<std::string, std::string> form,
                        bool with_csrf = true, const httplib::Headers& extra = {});
+  // Posts multipart/form-data (fields may repeat; files are name, filename, bytes, type).
+  struct File {
+    std::string field, filename, data, content_type;
+  };
+  httplib::Result post_multipart(const std::string& path,
+                                 std::vector<std::pair<std::string, std::string>> fields,
+                                 const std::vector<File>& files = {}, bool with_csrf = true);
   httplib::Result post_raw(const std::string& path, const std::string& body,
                            const std::string& content_type, const httplib::Headers& extra = {});
   // Signs in (and passes the second factor when `totp_secret` is given); true on success.

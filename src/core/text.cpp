@@ -1,0 +1,36 @@
+// Text checks through Boost.Locale's UTF conversion (strict mode stops at a broken sequence).
+#include "core/text.hpp"
+
+#include <boost/locale/encoding_utf.hpp>
+#include <ctime>
+
+namespace dime {
+
+bool valid_text(std::string_view s) {
+  if (s.find('\0') != std::string_view::npos) return false;
+  try {
+    (void)boost::locale::conv::utf_to_utf<char32_t>(s.data(), s.data() + s.size(),
+                                                     boost::locale::conv::stop);
+    return true;
+  } catch (const boost::locale::conv::conversion_error&) {
+    return false;
+  }
+}
+
+std::string trimmed(std::string_view s) {
+  auto first = s.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return {};
+  auto last = s.find_last_not_of(" \t\r\n");
+  return std::string(s.substr(first, last - first + 1));
+}
+
+std::string utc_date(long long seconds, bool month_only) {
+  auto t = static_cast<std::time_t>(seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[16];
+  std::strftime(buf, sizeof buf, month_only ? "%Y-%m" : "%Y-%m-%d", &tm);
+  return buf;
+}
+
+}  // namespace dime

@@ -1,0 +1,15 @@
+// Small text checks shared by every input path (forms, JSON, files).
+#pragma once
+#include <string>
+#include <string_view>
+
+namespace dime {
+
+// Well-formed UTF-8 without NUL bytes.
+bool valid_text(std::string_view s);
+// Without leading and trailing spaces, tabs and line breaks.
+std::string trimmed(std::string_view s);
+// A time as "YYYY-MM-DD" (or "YYYY-MM") in UTC.
+std::string utc_date(long long seconds, bool month_only = false);
+
+}  // namespace dime
