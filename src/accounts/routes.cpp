@@ -5,6 +5,7 @@
 #include "audit/service.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "keyring/service.hpp"
 #include "http/forms.hpp"
 #include "organisations/service.hpp"
 
@@ -348,6 +349,14 @@ Response users_page(Context& ctx, const std::map<std::string, std::string>& erro
 }  // namespace
 
 Response admin_users(Context& ctx) {
+  // Staff who joined since (and have signed in once, so they have a key pair) get their copy
+  // of the office key from this admin's session now, rather than at the next sign-in.
+  if (ctx.session->user_key_wrapped && !ctx.session->session_key.empty()) {
+    storage::Transaction tx(ctx.app.db);
+    auto secret = keyring::unwrap_session(ctx.session->session_key, *ctx.session->user_key_wrapped);
+    keyring::share_with_new_members(tx, ctx.user_id(), secret, now_seconds());
+    tx.commit();
+  }
   return users_page(ctx, {}, json::object(), 200);
 }
 

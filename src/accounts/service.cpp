@@ -268,6 +268,7 @@ std::optional<FirstAdmin> create_first_admin_if_empty(storage::Transaction& tx,
   admin.user_id =
       create_user(tx, keys, {admin.email, "Administrator", admin.password, true, false});
   add_membership(tx, admin.user_id, org, Role::admin);
+  unlock_keys_at_sign_in(tx, admin.user_id, admin.password, now_seconds());
   return admin;
 }
 

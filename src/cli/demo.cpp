@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "accounts/service.hpp"
+#include "core/clock.hpp"
 #include "audit/service.hpp"
 #include "cli/cli.hpp"
 #include "organisations/service.hpp"
@@ -80,6 +81,7 @@ void register_demo(CLI::App& app, Shared& shared) {
         long long id =
             accounts::create_user(tx, keys, {email, u->name, kDemoPassword, false, true});
         accounts::add_membership(tx, id, org_id, u->role);
+        accounts::unlock_keys_at_sign_in(tx, id, kDemoPassword, now_seconds());
         audit::append(tx, keys,
                       {std::nullopt, org_id, "user.create", "user", std::to_string(id), "demo"});
         std::cout << "  " << o.name << ": " << email << " (" << accounts::to_string(u->role)

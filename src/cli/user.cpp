@@ -2,6 +2,7 @@
 #include <iostream>
 
 #include "accounts/service.hpp"
+#include "core/clock.hpp"
 #include "audit/service.hpp"
 #include "cli/cli.hpp"
 #include "core/error.hpp"
@@ -57,6 +58,9 @@ void register_user(CLI::App& app, Shared& shared) {
     }
     auto role = *accounts::role_from_string(args->role);
     accounts::add_membership(tx, id, args->office, role);
+    // A new account's key pair is made now, from the password we hold for a moment, so that
+    // its office can take reports before anyone has signed in (keyring/service.hpp).
+    if (!existing) accounts::unlock_keys_at_sign_in(tx, id, password, now_seconds());
     audit::append(tx, keys,
                   {std::nullopt, args->office, existing ? "membership.create" : "user.create",
                    "user", std::to_string(id), "cli; role " + args->role});
