@@ -5,8 +5,8 @@
 #include "audit/service.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
-#include "keyring/service.hpp"
 #include "http/forms.hpp"
+#include "keyring/service.hpp"
 #include "organisations/service.hpp"
 
 namespace dime::accounts::routes {

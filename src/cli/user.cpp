@@ -2,9 +2,9 @@
 #include <iostream>
 
 #include "accounts/service.hpp"
-#include "core/clock.hpp"
 #include "audit/service.hpp"
 #include "cli/cli.hpp"
+#include "core/clock.hpp"
 #include "core/error.hpp"
 #include "organisations/service.hpp"
 #include "storage/migrations.hpp"

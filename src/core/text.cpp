@@ -10,7 +10,7 @@ bool valid_text(std::string_view s) {
   if (s.find('\0') != std::string_view::npos) return false;
   try {
     (void)boost::locale::conv::utf_to_utf<char32_t>(s.data(), s.data() + s.size(),
-                                                     boost::locale::conv::stop);
+                                                    boost::locale::conv::stop);
     return true;
   } catch (const boost::locale::conv::conversion_error&) {
     return false;

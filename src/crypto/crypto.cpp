@@ -175,7 +175,9 @@ namespace {
 const unsigned char* bytes_of(std::string_view s) {
   return reinterpret_cast<const unsigned char*>(s.data());
 }
-unsigned char* bytes_of(std::string& s) { return reinterpret_cast<unsigned char*>(s.data()); }
+unsigned char* bytes_of(std::string& s) {
+  return reinterpret_cast<unsigned char*>(s.data());
+}
 
 [[noreturn]] void fail(const char* detail) {
   throw Error(ErrorKind::internal, N_("Something went wrong."), detail);

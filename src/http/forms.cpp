@@ -1,12 +1,10 @@
 // Form reading and validation against a declared schema.
 #include "http/forms.hpp"
 
-
 #include "core/text.hpp"
 #include "core/translatable.hpp"
 
 namespace dime::http {
-
 
 FormInput read_form(Context& ctx, std::initializer_list<Field> schema) {
   FormInput in;

@@ -197,9 +197,9 @@ int status_of(ErrorKind kind) {
 Response error_response(Context& ctx, const Error& error) {
   int status = status_of(error.kind());
   static const char* const kCodes[] = {
-      "bad_request",        "unauthenticated", "forbidden",         "not_found",
-      "method_not_allowed", "conflict",        "payload_too_large", "unprocessable",
-      "too_many_requests",  "unsupported_media", "unavailable", "internal"};
+      "bad_request",        "unauthenticated",   "forbidden",         "not_found",
+      "method_not_allowed", "conflict",          "payload_too_large", "unprocessable",
+      "too_many_requests",  "unsupported_media", "unavailable",       "internal"};
   const char* code = kCodes[static_cast<int>(error.kind())];
   if (ctx.req.wants_json()) {
     nlohmann::json body{{"error", {{"code", code}, {"message", ctx.tr(error.message())}}}};

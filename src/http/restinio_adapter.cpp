@@ -189,9 +189,8 @@ FormData parse_multipart(std::string_view content_type, std::string_view body) {
     auto filename = hfp::find_first(cd->parameters, "filename");
     if (filename) {
       if (filename->empty() && parsed->body.empty()) continue;  // an empty file input
-      out.files.push_back(
-          {std::string(*name), std::string(*filename),
-           std::string_view(parsed->body.data(), parsed->body.size())});
+      out.files.push_back({std::string(*name), std::string(*filename),
+                           std::string_view(parsed->body.data(), parsed->body.size())});
     } else {
       out.fields.emplace_back(std::string(*name), std::string(parsed->body));
     }

@@ -320,13 +320,13 @@ namespace {
 json view_data(http::Context& ctx, const ReporterView& v) {
   json messages = json::array();
   for (const auto& m : v.messages) {
-    messages.push_back({{"from_office", m.author == "staff"},
-                        {"body", m.body},
-                        {"at", utc_date(m.created_at)}});
+    messages.push_back(
+        {{"from_office", m.author == "staff"}, {"body", m.body}, {"at", utc_date(m.created_at)}});
   }
   json files = json::array();
   for (const auto& a : v.attachments) {
-    files.push_back({{"name", a.filename}, {"type", a.content_type}, {"size_kb", (a.size + 1023) / 1024}});
+    files.push_back(
+        {{"name", a.filename}, {"type", a.content_type}, {"size_kb", (a.size + 1023) / 1024}});
   }
   return {{"reference", v.reference},
           {"status", ctx.tr(option_label(statuses(), v.status))},
@@ -351,8 +351,8 @@ http::Response follow_up(http::Context& ctx) {
   bool sending = ctx.field("action") == "send";
   auto files = sending ? read_files(ctx) : std::vector<Attachment>{};
   storage::Transaction tx(ctx.app.db);
-  auto opened = open_with_receipt(tx, ctx.app.keys, receipt,
-                                  address_subject(ctx, "receipt-address"), now);
+  auto opened =
+      open_with_receipt(tx, ctx.app.keys, receipt, address_subject(ctx, "receipt-address"), now);
   if (opened.outcome != ReceiptOutcome::ok) {
     tx.commit();  // the failed attempt counts
     bool throttled = opened.outcome == ReceiptOutcome::throttled;
@@ -373,12 +373,11 @@ http::Response follow_up(http::Context& ctx) {
       data = view_data(ctx, *opened.view);
       data["sent"] = true;
     } catch (const Error& e) {
-      if (e.kind() != ErrorKind::unprocessable && e.kind() != ErrorKind::too_many_requests)
-        throw;
+      if (e.kind() != ErrorKind::unprocessable && e.kind() != ErrorKind::too_many_requests) throw;
       data = view_data(ctx, *opened.view);
-      json errs = http::error_data(ctx, e.fields().empty()
-                                            ? std::map<std::string, std::string>{{"message", e.message()}}
-                                            : e.fields());
+      json errs = http::error_data(
+          ctx, e.fields().empty() ? std::map<std::string, std::string>{{"message", e.message()}}
+                                  : e.fields());
       data.update(errs);
       data["message"] = message;
       status = e.kind() == ErrorKind::too_many_requests ? 429 : 422;
@@ -444,7 +443,8 @@ std::vector<std::string> list(const json& body, const char* name,
 std::string receipt_from_header(http::Context& ctx) {
   auto h = ctx.req.header("authorization");
   if (!h || h->substr(0, 8) != "Receipt ") {
-    throw Error(ErrorKind::unauthenticated, N_("Send your receipt as \"Authorization: Receipt …\"."));
+    throw Error(ErrorKind::unauthenticated,
+                N_("Send your receipt as \"Authorization: Receipt …\"."));
   }
   return std::string(h->substr(8));
 }

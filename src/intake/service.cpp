@@ -136,10 +136,9 @@ const std::vector<std::string>& step_fields(int step) {
 
 const std::vector<std::string>& accepted_file_types() {
   static const std::vector<std::string> v{
-      "image/jpeg", "image/png",  "image/webp", "image/gif",  "image/heic",
-      "image/heif", "application/pdf", "audio/mpeg", "audio/x-m4a", "audio/mp4",
-      "audio/ogg",  "audio/x-wav", "audio/wav", "audio/webm", "video/webm",
-      "text/plain",
+      "image/jpeg",      "image/png",  "image/webp",  "image/gif",  "image/heic", "image/heif",
+      "application/pdf", "audio/mpeg", "audio/x-m4a", "audio/mp4",  "audio/ogg",  "audio/x-wav",
+      "audio/wav",       "audio/webm", "video/webm",  "text/plain",
   };
   return v;
 }
@@ -157,18 +156,20 @@ std::vector<organisations::Organisation> receiving_offices(storage::Transaction&
 }
 
 FormOptions options_for(storage::Transaction& tx, const organisations::Organisation& office) {
-  return {office,
-          reference::for_organisation(tx, office.id, office.jurisdiction,
-                                      reference::Category::areas),
-          reference::for_organisation(tx, office.id, office.jurisdiction,
-                                      reference::Category::grounds)};
+  return {
+      office,
+      reference::for_organisation(tx, office.id, office.jurisdiction, reference::Category::areas),
+      reference::for_organisation(tx, office.id, office.jurisdiction,
+                                  reference::Category::grounds)};
 }
 
 // ---- Validation ----
 
 namespace {
 
-bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+bool is_leap(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 // "YYYY-MM-DD" as a real calendar date between 1950 and `today` (also "YYYY-MM-DD").
 bool valid_past_date(const std::string& d, const std::string& today) {
@@ -188,8 +189,8 @@ bool valid_past_date(const std::string& d, const std::string& today) {
 bool valid_email(const std::string& e) {
   auto at = e.find('@');
   return at != std::string::npos && at > 0 && at == e.rfind('@') && e.size() <= 254 &&
-         e.find('.', at) != std::string::npos && e.find_first_of(" \t\r\n<>\"") == std::string::npos &&
-         e.back() != '.';
+         e.find('.', at) != std::string::npos &&
+         e.find_first_of(" \t\r\n<>\"") == std::string::npos && e.back() != '.';
 }
 
 bool valid_phone(const std::string& p) {
@@ -323,8 +324,9 @@ std::map<std::string, std::string> check_files(const std::vector<Attachment>& fi
     } else {
       const auto& ok = accepted_file_types();
       if (std::find(ok.begin(), ok.end(), f.content_type) == ok.end()) {
-        e["files"] = N_("We can take photos (JPEG, PNG, WebP, HEIC), PDF documents, sound "
-                        "recordings (MP3, M4A, OGG, WAV) and text files.");
+        e["files"] =
+            N_("We can take photos (JPEG, PNG, WebP, HEIC), PDF documents, sound "
+               "recordings (MP3, M4A, OGG, WAV) and text files.");
       }
     }
     if (f.filename.size() > 255 || !valid_text(f.filename))
@@ -372,11 +374,16 @@ ReceiptKey derive_receipt(const crypto::Keys& keys, const std::string& digits) {
 }
 
 json content_of(const ReportInput& in) {
-  return {{"narrative", in.narrative},       {"event_date", in.event_date},
-          {"event_period", in.event_period}, {"party_name", in.party_name},
-          {"witnesses", in.witnesses},       {"name", in.name},
-          {"email", in.email},               {"phone", in.phone},
-          {"notify_email", in.notify_email}, {"municipality", in.municipality}};
+  return {{"narrative", in.narrative},
+          {"event_date", in.event_date},
+          {"event_period", in.event_period},
+          {"party_name", in.party_name},
+          {"witnesses", in.witnesses},
+          {"name", in.name},
+          {"email", in.email},
+          {"phone", in.phone},
+          {"notify_email", in.notify_email},
+          {"municipality", in.municipality}};
 }
 
 void store_attachments(storage::Transaction& tx, long long report_id,
@@ -392,8 +399,8 @@ void store_attachments(storage::Transaction& tx, long long report_id,
     soci::indicator mid_ind = message_id ? soci::i_ok : soci::i_null;
     tx.sql() << "INSERT INTO report_attachments (report_id, message_id, content_type, size, "
                 "name_sealed, data_sealed, created_at) VALUES (:r, :m, :c, :s, :n, :d, :t)",
-        soci::use(report_id), soci::use(mid, mid_ind), soci::use(f.content_type),
-        soci::use(size), soci::use(name), soci::use(data), soci::use(now);
+        soci::use(report_id), soci::use(mid, mid_ind), soci::use(f.content_type), soci::use(size),
+        soci::use(name), soci::use(data), soci::use(now);
   }
 }
 
@@ -447,8 +454,8 @@ Submitted submit(storage::Transaction& tx, const crypto::Keys& keys, const Repor
               "VALUES (:o, :r, :l, :k, :ks, :kr, :c, :lang, :ch, :rt, :ac, :cm, :a, :pk, :pt, "
               ":mu, :em, :rm, :n, :t, :t2) RETURNING id",
       soci::use(office->id), soci::use(out.reference), soci::use(rk.lookup),
-      soci::use(office_key->id), soci::use(key_sealed), soci::use(key_receipt),
-      soci::use(content), soci::use(language), soci::use(channel), soci::use(in.reporter_type),
+      soci::use(office_key->id), soci::use(key_sealed), soci::use(key_receipt), soci::use(content),
+      soci::use(language), soci::use(channel), soci::use(in.reporter_type),
       soci::use(consent, consent_ind), soci::use(in.contact_mode), soci::use(in.area),
       soci::use(in.place_kind), soci::use(in.party_kind), soci::use(municipality),
       soci::use(event_month, month_ind), soci::use(received_month), soci::use(notify),
@@ -519,10 +526,10 @@ Opened open_with_receipt(storage::Transaction& tx, const crypto::Keys& keys,
     out.outcome = ReceiptOutcome::wrong;
     return out;
   }
-  out.report_key = crypto::decrypt(rk->wrapping, crypto::from_base64(key_receipt),
-                                   "receipt:" + v.reference);
-  auto c = json::parse(crypto::decrypt(out.report_key, crypto::from_base64(content),
-                                       "report:" + v.reference));
+  out.report_key =
+      crypto::decrypt(rk->wrapping, crypto::from_base64(key_receipt), "receipt:" + v.reference);
+  auto c = json::parse(
+      crypto::decrypt(out.report_key, crypto::from_base64(content), "report:" + v.reference));
   v.report.organisation_id = v.organisation_id;
   v.report.narrative = c.value("narrative", "");
   v.report.event_date = c.value("event_date", "");
@@ -559,8 +566,7 @@ Opened open_with_receipt(storage::Transaction& tx, const crypto::Keys& keys,
          soci::use(v.report_id), soci::into(m.author), soci::into(body), soci::into(m.created_at));
     st.execute();
     while (st.fetch()) {
-      m.body = crypto::decrypt(out.report_key, crypto::from_base64(body),
-                               "message:" + v.reference);
+      m.body = crypto::decrypt(out.report_key, crypto::from_base64(body), "message:" + v.reference);
       v.messages.push_back(m);
     }
   }
@@ -573,8 +579,8 @@ Opened open_with_receipt(storage::Transaction& tx, const crypto::Keys& keys,
          soci::use(v.report_id), soci::into(name), soci::into(a.content_type), soci::into(a.size));
     st.execute();
     while (st.fetch()) {
-      a.filename = crypto::decrypt(out.report_key, crypto::from_base64(name),
-                                   "attachment:" + v.reference);
+      a.filename =
+          crypto::decrypt(out.report_key, crypto::from_base64(name), "attachment:" + v.reference);
       v.attachments.push_back(a);
     }
   }
@@ -602,8 +608,8 @@ void add_reporter_message(storage::Transaction& tx, const Opened& opened, const 
   throttle::record(tx, subject, now);
   std::optional<long long> message_id;
   if (!text.empty() || !files.empty()) {
-    std::string body = crypto::to_base64(
-        crypto::encrypt(opened.report_key, text, "message:" + v.reference));
+    std::string body =
+        crypto::to_base64(crypto::encrypt(opened.report_key, text, "message:" + v.reference));
     long long id = 0;
     tx.sql() << "INSERT INTO report_messages (report_id, author, body_sealed, created_at) "
                 "VALUES (:r, 'reporter', :b, :t) RETURNING id",

@@ -11,7 +11,9 @@ namespace {
 using crypto::from_base64;
 using crypto::to_base64;
 
-std::string user_key_context(long long user_id) { return "user-key:" + std::to_string(user_id); }
+std::string user_key_context(long long user_id) {
+  return "user-key:" + std::to_string(user_id);
+}
 constexpr const char* kSessionContext = "session-user-key";
 
 // The public half of a user's key pair, if they have one.
@@ -41,13 +43,13 @@ bool is_key_role(const std::string& role) {
   return role == "admin" || role == "coordinator" || role == "advisor";
 }
 
-std::string create_user_key(storage::Transaction& tx, long long user_id,
-                            std::string_view password, long long now) {
+std::string create_user_key(storage::Transaction& tx, long long user_id, std::string_view password,
+                            long long now) {
   auto pair = crypto::box_keypair();
   std::string salt = crypto::random_key().substr(0, crypto::kSaltBytes);
   std::string wrapping = crypto::derive_from_secret(password, salt, 32);
-  std::string wrapped = to_base64(crypto::encrypt(wrapping, pair.secret_key,
-                                                  user_key_context(user_id)));
+  std::string wrapped =
+      to_base64(crypto::encrypt(wrapping, pair.secret_key, user_key_context(user_id)));
   std::string pk = to_base64(pair.public_key);
   std::string salt64 = to_base64(salt);
   tx.sql() << "DELETE FROM user_keys WHERE user_id = :u", soci::use(user_id);
@@ -61,8 +63,8 @@ std::optional<std::string> unlock_user_key(storage::Transaction& tx, long long u
                                            std::string_view password) {
   std::string wrapped;
   std::string salt;
-  tx.sql() << "SELECT secret_wrapped, salt FROM user_keys WHERE user_id = :u",
-      soci::into(wrapped), soci::into(salt), soci::use(user_id);
+  tx.sql() << "SELECT secret_wrapped, salt FROM user_keys WHERE user_id = :u", soci::into(wrapped),
+      soci::into(salt), soci::use(user_id);
   if (!tx.sql().got_data()) return std::nullopt;
   std::string wrapping = crypto::derive_from_secret(password, from_base64(salt), 32);
   return crypto::decrypt(wrapping, from_base64(wrapped), user_key_context(user_id));
@@ -179,7 +181,8 @@ int share_with_new_members(storage::Transaction& tx, long long user_id,
       roles.push_back(r.get<std::string>(1));
     }
   }
-  for (std::size_t i = 0; i < orgs.size(); ++i) on_member_added(tx, orgs[i], user_id, roles[i], now);
+  for (std::size_t i = 0; i < orgs.size(); ++i)
+    on_member_added(tx, orgs[i], user_id, roles[i], now);
   return made;
 }
 

@@ -16,8 +16,8 @@ bool is_key_role(const std::string& role);
 
 // --- A staff member's own key pair: the private half wrapped with their password. ---
 // Creates (or replaces) the user's key pair; returns the private key for this request only.
-std::string create_user_key(storage::Transaction& tx, long long user_id,
-                            std::string_view password, long long now);
+std::string create_user_key(storage::Transaction& tx, long long user_id, std::string_view password,
+                            long long now);
 // The user's private key, or nothing when the user has no key pair yet.
 // Throws Error(internal) if the password does not open it (it always should after sign-in).
 std::optional<std::string> unlock_user_key(storage::Transaction& tx, long long user_id,

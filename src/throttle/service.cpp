@@ -7,8 +7,8 @@ int recent(storage::Transaction& tx, const std::string& subject, const Limit& li
            long long now) {
   int n = 0;
   long long since = now - limit.window_seconds;
-  tx.sql() << "SELECT COUNT(*) FROM rate_events WHERE subject = :s AND at > :t",
-      soci::use(subject), soci::use(since), soci::into(n);
+  tx.sql() << "SELECT COUNT(*) FROM rate_events WHERE subject = :s AND at > :t", soci::use(subject),
+      soci::use(since), soci::into(n);
   return n;
 }
 

@@ -13,8 +13,7 @@ struct Limit {
 };
 
 // Events of `subject` within the window ending at `now`.
-int recent(storage::Transaction& tx, const std::string& subject, const Limit& limit,
-           long long now);
+int recent(storage::Transaction& tx, const std::string& subject, const Limit& limit, long long now);
 bool exceeded(storage::Transaction& tx, const std::string& subject, const Limit& limit,
               long long now);
 void record(storage::Transaction& tx, const std::string& subject, long long now);

@@ -63,13 +63,11 @@ class IntakeTest : public ::testing::Test {
   httplib::Result web_report(const std::string& narrative, Pairs extra = {},
                              const std::vector<test::Client::File>& files = {}) {
     client.get("/report");
-    Pairs all{{"reporter_type", "self"},   {"narrative", narrative},
-              {"event_period", "spring 2025"}, {"municipality", "Oslo"},
-              {"place_kind", "shop"},      {"area", "goods_and_services"},
-              {"grounds", "ethnicity"},    {"grounds", "religion"},
-              {"party_kind", "business"},  {"wishes", "advice"},
-              {"contact_mode", "email"},   {"email", "person@example.org"},
-              {"name", "Amina Hassan"},    {"consent", "yes"}};
+    Pairs all{{"reporter_type", "self"}, {"narrative", narrative},  {"event_period", "spring 2025"},
+              {"municipality", "Oslo"},  {"place_kind", "shop"},    {"area", "goods_and_services"},
+              {"grounds", "ethnicity"},  {"grounds", "religion"},   {"party_kind", "business"},
+              {"wishes", "advice"},      {"contact_mode", "email"}, {"email", "person@example.org"},
+              {"name", "Amina Hassan"},  {"consent", "yes"}};
     for (auto& e : extra) all.push_back(e);
     for (int step = 1;; ++step) {
       Pairs form = all;
@@ -109,8 +107,9 @@ TEST_F(IntakeTest, ApiSubmitAnswers201WithReceiptAndTheReceiptOpensTheReport) {
 
   // Spaces in the receipt are fine; the person then writes to the office.
   std::string spaced = intake::format_receipt(receipt);
-  auto m = client.post_raw("/api/v1/reports/self/messages", json{{"message", "I have a witness."}}.dump(),
-                           "application/json", {{"Authorization", "Receipt " + spaced}});
+  auto m = client.post_raw("/api/v1/reports/self/messages",
+                           json{{"message", "I have a witness."}}.dump(), "application/json",
+                           {{"Authorization", "Receipt " + spaced}});
   ASSERT_EQ(m->status, 201) << m->body;
   view = json::parse(api_self(receipt)->body);
   ASSERT_EQ(view["messages"].size(), 1u);
@@ -164,9 +163,10 @@ TEST_F(IntakeTest, ApiNames422EveryInvalidField) {
     EXPECT_TRUE(f.contains(c.field)) << c.field << ": " << f.dump();
   }
   // Broken UTF-8 is not JSON at all.
-  EXPECT_EQ(client.post_raw("/api/v1/reports", "{\"narrative\":\"bad \xC3\x28\"}", "application/json")
-                ->status,
-            400);
+  EXPECT_EQ(
+      client.post_raw("/api/v1/reports", "{\"narrative\":\"bad \xC3\x28\"}", "application/json")
+          ->status,
+      400);
   // The contact the person chose must be usable.
   json email = valid_report();
   email["contact_mode"] = "email";
@@ -233,7 +233,8 @@ TEST_F(IntakeTest, TheWebFormWalksFiveStepsAndShowsTheReceiptOnce) {
 
   auto view = client.post("/follow-up", {{"receipt", receipt}});
   ASSERT_EQ(view->status, 200);
-  EXPECT_NE(view->body.find("They refused to serve me because of my headscarf."), std::string::npos);
+  EXPECT_NE(view->body.find("They refused to serve me because of my headscarf."),
+            std::string::npos);
   EXPECT_NE(view->body.find("Received: not read yet"), std::string::npos);
 
   auto wrong = client.post("/follow-up", {{"receipt", "1111 2222 3333 4444"}});
@@ -252,12 +253,14 @@ TEST_F(IntakeTest, TheWebFormWalksFiveStepsAndShowsTheReceiptOnce) {
 
 TEST_F(IntakeTest, AStepWithErrorsListsThemAndKeepsWhatWasTyped) {
   client.get("/report");
-  auto r = client.post_multipart("/report", {{"step", "1"}, {"action", "next"}, {"reporter_type", "witness"}});
+  auto r = client.post_multipart("/report",
+                                 {{"step", "1"}, {"action", "next"}, {"reporter_type", "witness"}});
   ASSERT_EQ(r->status, 422);
   EXPECT_NE(r->body.find("error-summary"), std::string::npos);
   EXPECT_NE(r->body.find("href=\"#affected_consent\""), std::string::npos);
-  EXPECT_NE(r->body.find("id=\"reporter_type-witness\" name=\"reporter_type\" value=\"witness\" checked"),
-            std::string::npos);
+  EXPECT_NE(
+      r->body.find("id=\"reporter_type-witness\" name=\"reporter_type\" value=\"witness\" checked"),
+      std::string::npos);
 
   // Step 2 with a typed narrative but a future date: the text stays, escaped.
   r = client.post_multipart("/report", {{"step", "2"},
@@ -274,8 +277,8 @@ TEST_F(IntakeTest, AStepWithErrorsListsThemAndKeepsWhatWasTyped) {
   EXPECT_NE(r->body.find("aria-invalid=\"true\""), std::string::npos);
 
   // Going back keeps later answers as hidden fields.
-  r = client.post_multipart("/report", {{"step", "3"}, {"action", "back"}, {"narrative", "kept"},
-                                        {"grounds", "age"}});
+  r = client.post_multipart(
+      "/report", {{"step", "3"}, {"action", "back"}, {"narrative", "kept"}, {"grounds", "age"}});
   ASSERT_EQ(r->status, 200);
   EXPECT_NE(r->body.find("<h2>What happened?</h2>"), std::string::npos);
   EXPECT_NE(r->body.find("name=\"grounds\" value=\"age\""), std::string::npos);
@@ -298,7 +301,11 @@ TEST_F(IntakeTest, AFilledHoneypotSendsNothingButKeepsTheForm) {
 
 TEST_F(IntakeTest, AttachmentsAreCheckedByContentNotByName) {
   // An executable named like a photo is refused, and the answers stay on the page.
-  std::string elf = std::string("\x7f" "ELF\x02\x01\x01", 7) + std::string(200, '\0');
+  std::string elf = std::string(
+                        "\x7f"
+                        "ELF\x02\x01\x01",
+                        7) +
+                    std::string(200, '\0');
   auto r = web_report("Evidence follows.", {}, {{"files", "photo.jpg", elf, "image/jpeg"}});
   ASSERT_EQ(r->status, 422) << r->body.substr(0, 500);
   EXPECT_NE(r->body.find("We can take photos"), std::string::npos);
@@ -321,7 +328,8 @@ TEST_F(IntakeTest, AttachmentsAreCheckedByContentNotByName) {
   storage::Transaction tx(server.db(), storage::Transaction::Mode::read);
   std::string type;
   long long size = 0;
-  tx.sql() << "SELECT content_type, size FROM report_attachments", soci::into(type), soci::into(size);
+  tx.sql() << "SELECT content_type, size FROM report_attachments", soci::into(type),
+      soci::into(size);
   EXPECT_EQ(type, "application/pdf");
   EXPECT_EQ(size, static_cast<long long>(kPdf.size()));
 }
@@ -363,9 +371,10 @@ TEST_F(IntakeTest, FollowUpAcceptsAMessageWithAFile) {
 TEST_F(IntakeTest, TheDatabaseHoldsNoNarrativeNameContactOrAttachmentInClear) {
   const std::string narrative = "NARRATIVE-7f3a the manager called me a slur";
   const std::string attachment = "ATTACHMENT-9c1e screenshot text of the chat\n";
-  auto r = web_report(narrative, {{"witnesses", "WITNESS-55ab my colleague Per"},
-                                  {"party_name", "PARTY-0d2c Bakeriet AS"}},
-                      {{"files", "FILENAME-3e8d.txt", attachment, "text/plain"}});
+  auto r = web_report(
+      narrative,
+      {{"witnesses", "WITNESS-55ab my colleague Per"}, {"party_name", "PARTY-0d2c Bakeriet AS"}},
+      {{"files", "FILENAME-3e8d.txt", attachment, "text/plain"}});
   ASSERT_EQ(r->status, 201) << r->body.substr(0, 800);
   std::string receipt = receipt_in(r->body);
   client.post_multipart("/follow-up",
@@ -395,10 +404,10 @@ TEST_F(IntakeTest, TheDatabaseHoldsNoNarrativeNameContactOrAttachmentInClear) {
     ASSERT_NE(everything.find("goods_and_services"), std::string::npos);  // codes are readable
   }
   for (const std::string& secret :
-       {std::string("NARRATIVE-7f3a"), std::string("Amina Hassan"), std::string("person@example.org"),
-        std::string("ATTACHMENT-9c1e"), std::string("FILENAME-3e8d"), std::string("WITNESS-55ab"),
-        std::string("PARTY-0d2c"), std::string("MESSAGE-8b0f"), receipt,
-        receipt.substr(0, 4) + receipt.substr(5, 4)}) {
+       {std::string("NARRATIVE-7f3a"), std::string("Amina Hassan"),
+        std::string("person@example.org"), std::string("ATTACHMENT-9c1e"),
+        std::string("FILENAME-3e8d"), std::string("WITNESS-55ab"), std::string("PARTY-0d2c"),
+        std::string("MESSAGE-8b0f"), receipt, receipt.substr(0, 4) + receipt.substr(5, 4)}) {
     EXPECT_EQ(everything.find(secret), std::string::npos) << secret;
   }
 }
@@ -418,8 +427,8 @@ TEST_F(IntakeTest, AStaffSessionOpensTheReportButTheDatabaseAndServerKeysDoNot) 
   auto office_pair = keyring::open_office_key(tx, key_id, advisor, from_session);
   ASSERT_TRUE(office_pair);
   auto report_key = crypto::open_sealed(*office_pair, crypto::from_base64(sealed));
-  auto text = json::parse(crypto::decrypt(report_key, crypto::from_base64(content),
-                                          "report:" + reference));
+  auto text =
+      json::parse(crypto::decrypt(report_key, crypto::from_base64(content), "report:" + reference));
   EXPECT_EQ(text["narrative"], valid_report()["narrative"]);
   // A wrong password, or a wrong session key, opens nothing.
   EXPECT_THROW(keyring::unlock_user_key(tx, advisor, "not the password at all"), Error);

@@ -46,7 +46,8 @@ TEST_F(KeyringTest, TheFirstKeyRoleMemberToSignInCreatesTheOfficeKeyAndHoldsIt) 
   auto secret = sign_in(admin);
   EXPECT_TRUE(holds(admin, office, secret));
   // A mediator or union representative does not get a copy of the office key.
-  long long mediator = test::make_user(*m.db, keys, "m@x.no", test::kPassword, office, Role::mediator);
+  long long mediator =
+      test::make_user(*m.db, keys, "m@x.no", test::kPassword, office, Role::mediator);
   auto mediator_secret = sign_in(mediator);
   sign_in(admin);
   EXPECT_FALSE(holds(mediator, office, mediator_secret));
@@ -54,7 +55,8 @@ TEST_F(KeyringTest, TheFirstKeyRoleMemberToSignInCreatesTheOfficeKeyAndHoldsIt) 
 
 TEST_F(KeyringTest, NewStaffGetTheKeyWhenAHolderSignsIn) {
   long long admin = test::make_key_holder(*m.db, keys, "a@x.no", office, Role::admin);
-  long long advisor = test::make_user(*m.db, keys, "b@x.no", test::kPassword, office, Role::advisor);
+  long long advisor =
+      test::make_user(*m.db, keys, "b@x.no", test::kPassword, office, Role::advisor);
   auto advisor_secret = sign_in(advisor);  // makes the advisor's own key pair
   EXPECT_FALSE(holds(advisor, office, advisor_secret));
   sign_in(admin);  // the holder shares it
@@ -115,8 +117,8 @@ TEST_F(KeyringTest, TheSessionCookieHalfIsNeededToUnwrapTheSessionCopy) {
   ASSERT_TRUE(token_only);
   EXPECT_TRUE(token_only->session_key.empty());
   // A tampered key half is refused by the AEAD check.
-  std::string tampered = s.token.substr(0, s.token.find('.') + 1) +
-                         crypto::to_base64(crypto::random_key());
+  std::string tampered =
+      s.token.substr(0, s.token.find('.') + 1) + crypto::to_base64(crypto::random_key());
   auto t = accounts::load_session(tx, tampered, config, now);
   ASSERT_TRUE(t);
   EXPECT_THROW(keyring::unwrap_session(t->session_key, *t->user_key_wrapped), Error);
