@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Writes the message template (POT) of every user-facing string: N_("...") in C++ (xgettext)
-# and {{#t}}...{{/t}} in templates. Usage: extract-messages.sh OUTPUT.pot
+# and {{#t}}...{{/t}} in templates (which may hold {{variables}}, filled in after translation). Usage: extract-messages.sh OUTPUT.pot
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:?usage: extract-messages.sh OUTPUT.pot}
@@ -14,7 +14,7 @@ xgettext --language=C++ --from-code=UTF-8 --keyword= --keyword=N_ --add-comments
 
 {
   printf 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
-  grep -rnoE '\{\{#t\}\}[^{]*\{\{/t\}\}' templates --include='*.mustache' | sort -t: -k1,1 -k2,2n |
+  grep -rnoE '\{\{#t\}\}([^{]|\{\{[a-z_]+\}\})*\{\{/t\}\}' templates --include='*.mustache' | sort -t: -k1,1 -k2,2n |
     while IFS= read -r hit; do
       file=${hit%%:*}; rest=${hit#*:}; line=${rest%%:*}; msg=${rest#*:}
       msg=${msg#'{{#t}}'}; msg=${msg%'{{/t}}'}

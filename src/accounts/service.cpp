@@ -3,6 +3,7 @@
 
 #include <liboath/oath.h>
 #include <qrencode.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <cctype>
@@ -420,7 +421,16 @@ NewSession create_session(storage::Transaction& tx, long long user_id,
 
 std::string unlock_keys_at_sign_in(storage::Transaction& tx, long long user_id,
                                    std::string_view password, long long now) {
-  auto secret = keyring::unlock_user_key(tx, user_id, password);
+  std::optional<std::string> secret;
+  try {
+    secret = keyring::unlock_user_key(tx, user_id, password);
+  } catch (const Error&) {
+    // The password was changed outside DiMe (it always re-wraps the key): sign-in must still
+    // work, so the member gets a new key pair; copies sealed to the old one are useless now.
+    spdlog::warn("user {}: key pair did not open with the current password; replacing it",
+                 user_id);
+    keyring::revoke_all(tx, user_id);
+  }
   if (!secret) secret = keyring::create_user_key(tx, user_id, password, now);
   keyring::share_with_new_members(tx, user_id, *secret, now);
   return *secret;

@@ -369,8 +369,14 @@ http::Response follow_up(http::Context& ctx) {
     try {
       add_reporter_message(tx, opened, message, files, now);
       tx.commit();
-      opened = open_with_receipt(tx, ctx.app.keys, receipt, "", now);
-      data = view_data(ctx, *opened.view);
+      // Show what was just stored without opening the report a second time.
+      auto& view = *opened.view;
+      if (!message.empty() || !files.empty()) view.messages.push_back({"reporter", message, now});
+      for (const auto& f : files) {
+        view.attachments.push_back(
+            {f.filename, f.content_type, static_cast<long long>(f.data.size())});
+      }
+      data = view_data(ctx, view);
       data["sent"] = true;
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::unprocessable && e.kind() != ErrorKind::too_many_requests) throw;

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "audit/service.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "core/translatable.hpp"
@@ -470,6 +471,10 @@ Submitted submit(storage::Transaction& tx, const crypto::Keys& keys, const Repor
   }
   store_attachments(tx, out.report_id, std::nullopt, out.reference, report_key, files, now);
   sodium_memzero(report_key.data(), report_key.size());
+  // In the same transaction: no report without its audit entry. Nothing personal in it.
+  audit::append(tx, keys,
+                {std::nullopt, office->id, "report.create", "report", out.reference,
+                 "channel " + channel + "; files " + std::to_string(files.size())});
   return out;
 }
 
