@@ -427,8 +427,7 @@ std::string unlock_keys_at_sign_in(storage::Transaction& tx, long long user_id,
   } catch (const Error&) {
     // The password was changed outside DiMe (it always re-wraps the key): sign-in must still
     // work, so the member gets a new key pair; copies sealed to the old one are useless now.
-    spdlog::warn("user {}: key pair did not open with the current password; replacing it",
-                 user_id);
+    spdlog::warn("user {}: key pair did not open with the current password; replacing it", user_id);
     keyring::revoke_all(tx, user_id);
   }
   if (!secret) secret = keyring::create_user_key(tx, user_id, password, now);

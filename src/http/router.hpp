@@ -27,8 +27,9 @@ struct Access {
   bool csrf = true;  // unsafe methods must carry the CSRF token
 
   static Access anyone() { return {}; }
-  // Public JSON endpoints that hold no ambient credential (no cookie is read): no CSRF token,
-  // but the handler insists on a JSON body, which a cross-site form cannot send.
+  // Public JSON endpoints whose handlers use no ambient credential (no session, only what the
+  // body or the Authorization header carries): no CSRF token, but the handler insists on a
+  // JSON body, which a cross-site form cannot send without a CORS preflight we never allow.
   static Access public_api() { return {Kind::anyone, {}, Stage::complete, false}; }
   static Access signed_in() { return {Kind::signed_in, {}, Stage::complete, true}; }
   static Access during_setup() { return {Kind::signed_in, {}, Stage::setup, true}; }

@@ -280,6 +280,7 @@ http::Response report_step(http::Context& ctx) {
                        {{"send", N_("Your report could not be sent. Please try again.")}}, 422);
   }
   auto files = read_files(ctx);
+  const auto receipt = new_receipt(ctx.app.keys);  // outside the write transaction
   Submitted sent;
   {
     storage::Transaction tx(ctx.app.db);
@@ -292,7 +293,7 @@ http::Response report_step(http::Context& ctx) {
           429);
     }
     try {
-      sent = submit(tx, ctx.app.keys, in, files, "web", ctx.lang, now);
+      sent = submit(tx, ctx.app.keys, in, files, "web", ctx.lang, now, receipt);
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::unprocessable) throw;
       // Show the first step with a problem (files are on the last one).
@@ -448,7 +449,13 @@ std::vector<std::string> list(const json& body, const char* name,
 
 std::string receipt_from_header(http::Context& ctx) {
   auto h = ctx.req.header("authorization");
-  if (!h || h->substr(0, 8) != "Receipt ") {
+  // Auth schemes are case-insensitive (RFC 9110).
+  auto lower = [](std::string_view v) {
+    std::string out(v.substr(0, 8));
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  if (!h || lower(*h) != "receipt ") {
     throw Error(ErrorKind::unauthenticated,
                 N_("Send your receipt as \"Authorization: Receipt …\"."));
   }
@@ -542,6 +549,18 @@ http::Response api_submit(http::Context& ctx) {
   if (language.empty()) language = ctx.lang;
   if (!i18n::find(language)) errors["language"] = N_("This language is not offered.");
 
+  if (!errors.empty()) {
+    // Type errors first, without sealing anything; the service adds what it finds.
+    storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
+    auto office = organisations::find(tx, in.organisation_id);
+    if (office) {
+      for (auto& [field, msg] : validate(in, options_for(tx, *office), 0, now)) {
+        errors.emplace(field, msg);
+      }
+    }
+    throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "", errors);
+  }
+  const auto receipt = new_receipt(ctx.app.keys);  // outside the write transaction
   storage::Transaction tx(ctx.app.db);
   if (in.organisation_id == 0 && !errors.count("office_id")) {
     auto offices = offices_or_fail(tx);
@@ -559,16 +578,18 @@ http::Response api_submit(http::Context& ctx) {
   }
   Submitted sent;
   try {
-    sent = submit(tx, ctx.app.keys, in, {}, "api", language, now);
+    sent = submit(tx, ctx.app.keys, in, {}, "api", language, now, receipt);
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::unprocessable) throw;
     auto fields = e.fields();
+    if (auto it = fields.find("office"); it != fields.end()) {  // the API calls it office_id
+      fields.emplace("office_id", it->second);
+      fields.erase(it);
+    }
     fields.insert(errors.begin(), errors.end());
     throw Error(ErrorKind::unprocessable, e.message(), "", fields);
   }
-  if (!errors.empty()) {
-    throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "", errors);
-  }
+  spdlog::info("report {} received", sent.reference);
   throttle::sweep(tx, now);
   throttle::record(tx, subject, now);
   tx.commit();  // the receipt is answered only after the report is durable

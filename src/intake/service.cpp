@@ -357,7 +357,7 @@ std::string new_reference(storage::Transaction& tx, const std::string& jurisdict
   }
 }
 
-std::string new_receipt() {
+std::string random_receipt() {
   std::string digits;
   for (int i = 0; i < 16; ++i) digits += static_cast<char>('0' + randombytes_uniform(10));
   return digits;
@@ -407,9 +407,18 @@ void store_attachments(storage::Transaction& tx, long long report_id,
 
 }  // namespace
 
+NewReceipt new_receipt(const crypto::Keys& keys) {
+  NewReceipt r;
+  r.digits = random_receipt();
+  auto k = derive_receipt(keys, r.digits);
+  r.lookup = std::move(k.lookup);
+  r.wrapping = std::move(k.wrapping);
+  return r;
+}
+
 Submitted submit(storage::Transaction& tx, const crypto::Keys& keys, const ReportInput& in,
                  const std::vector<Attachment>& files, const std::string& channel,
-                 const std::string& language, long long now) {
+                 const std::string& language, long long now, const NewReceipt& receipt) {
   auto office = organisations::find(tx, in.organisation_id);
   if (!office || office->kind != organisations::Kind::help_office) {
     throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "no office",
@@ -430,8 +439,8 @@ Submitted submit(storage::Transaction& tx, const crypto::Keys& keys, const Repor
 
   Submitted out;
   out.reference = new_reference(tx, office->jurisdiction, now);
-  out.receipt = new_receipt();
-  ReceiptKey rk = derive_receipt(keys, out.receipt);
+  out.receipt = receipt.digits;
+  const NewReceipt& rk = receipt;
   std::string report_key = crypto::random_key();
   std::string key_sealed = crypto::to_base64(crypto::seal_to(office_key->public_key, report_key));
   std::string key_receipt =
@@ -445,8 +454,8 @@ Submitted submit(storage::Transaction& tx, const crypto::Keys& keys, const Repor
   soci::indicator month_ind = event_month.empty() ? soci::i_null : soci::i_ok;
   std::string received_month = utc_date(now, true);
   int notify = in.notify_email.empty() ? 0 : 1;
-  // The municipality is readable for statistics only as the person typed it, trimmed and
-  // shortened; the full text is also in the sealed content.
+  // The municipality is readable for statistics as the person typed it (trimmed, at most 100
+  // bytes): the one typed value in clear (docs/security.md); it is also in the sealed content.
   std::string municipality = in.municipality;
   tx.sql() << "INSERT INTO reports (organisation_id, reference, receipt_lookup, office_key_id, "
               "key_sealed, key_receipt, content_sealed, language, channel, reporter_type, "

@@ -40,12 +40,21 @@ inline constexpr throttle::Limit kSubmissionsPerAddress{10, 60LL * 60};
 inline constexpr throttle::Limit kWrongReceiptsPerAddress{10, 15LL * 60};
 inline constexpr throttle::Limit kMessagesPerReport{30, 24LL * 60 * 60};
 
+// A fresh receipt and its keys. One argon2id run (~80 ms, 64 MiB): make it before opening the
+// write transaction, so that the database lock is not held while it runs.
+struct NewReceipt {
+  std::string digits;
+  std::string lookup;    // stored
+  std::string wrapping;  // raw, never stored
+};
+NewReceipt new_receipt(const crypto::Keys& keys);
+
 // Seals and stores a valid report; throws Error(unprocessable) with per-field messages, and
 // Error(unavailable) when the office has no key pair yet. Committed by the caller: the receipt
 // may be shown only after the commit.
 Submitted submit(storage::Transaction& tx, const crypto::Keys& keys, const ReportInput& in,
                  const std::vector<Attachment>& files, const std::string& channel,
-                 const std::string& language, long long now);
+                 const std::string& language, long long now, const NewReceipt& receipt);
 
 // Receipts: 16 digits; spaces and dashes are ignored. Empty when it cannot be a receipt.
 std::string normalise_receipt(std::string_view typed);
