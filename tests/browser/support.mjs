@@ -1,0 +1,98 @@
+// Shared helpers of the browser tests: the dime command line and server, Chromium's options,
+// and the axe-core accessibility check.
+
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const DIME_BIN = path.resolve(here, process.env.DIME_BIN ?? '../../build/dime');
+const AXE_JS = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+export const CHROMIUM_OPTIONS = {
+  executablePath: '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--disable-quic'],
+};
+
+/** Runs `dime ARGS...`, writing `input` to its stdin; resolves to its stdout, rejects on a non-zero exit. */
+export async function runDime(args, input = '') {
+  const child = spawn(DIME_BIN, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => { stdout += d; });
+  child.stderr.on('data', (d) => { stderr += d; });
+  child.stdin.end(input);
+  const [code] = await once(child, 'close');
+  if (code !== 0) throw new Error(`dime ${args.join(' ')} exited with ${code}:\n${stderr}${stdout}`);
+  return stdout;
+}
+
+/** A TCP port that was free a moment ago: listen on port 0, read the port the kernel chose, close. */
+export async function freePort() {
+  const probe = net.createServer();
+  probe.listen(0, '127.0.0.1');
+  await once(probe, 'listening');
+  const { port } = probe.address();
+  probe.close();
+  await once(probe, 'close');
+  return port;
+}
+
+/** Spawns `dime serve` and resolves once it has printed its "listening" line. */
+export async function startServer(args) {
+  const child = spawn(DIME_BIN, ['serve', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const ready = new Promise((resolve, reject) => {
+    const onData = (d) => {
+      output += d;
+      if (output.includes('listening')) resolve();
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('error', reject);
+    child.once('exit', (code, signal) => reject(new Error(`dime serve ended (${code ?? signal}) before listening:\n${output}`)));
+  });
+  await ready;
+  return { child, output: () => output };
+}
+
+/** Stops the server and waits until it has exited (SIGKILL only if it ignores SIGTERM). */
+export async function stopServer(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const stubborn = setTimeout(() => child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(stubborn);
+}
+
+/**
+ * Runs axe-core's WCAG 2.0/2.1 A and AA rules on the page and fails on any violation.
+ * The server's CSP forbids inline scripts, so instead of a <script> tag (which the page would block, and
+ * bypassCSP would hide real CSP problems) axe's source is evaluated through the DevTools protocol.
+ */
+export async function assertAccessible(page, label) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) {
+    await page.evaluate(await readFile(AXE_JS, 'utf8'));
+  }
+  const { passed, violations } = await page.evaluate(async (tags) => {
+    const result = await window.axe.run(document, { runOnly: { type: 'tag', values: tags } });
+    return {
+      passed: result.passes.length,
+      violations: result.violations.map((v) => ({
+        id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary}`),
+      })),
+    };
+  }, WCAG_TAGS);
+  assert.ok(passed > 0, `axe checked no rule at all on ${label}`);
+  if (violations.length > 0) console.log(`axe violations on ${label}:\n${JSON.stringify(violations, null, 2)}`);
+  assert.deepEqual(violations, [], `${label} has WCAG 2.1 AA violations (printed above)`);
+}
