@@ -13,6 +13,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "keyring/service.hpp"
 #include "organisations/service.hpp"
 
@@ -23,14 +24,6 @@ namespace {
 void ensure_oath() {
   static std::once_flag once;
   std::call_once(once, [] { oath_init(); });
-}
-
-bool valid_email(const std::string& email) {
-  auto at = email.find('@');
-  return email.size() >= 3 && email.size() <= 254 && at != std::string::npos && at > 0 &&
-         at + 1 < email.size() && email.find('@', at + 1) == std::string::npos &&
-         std::none_of(email.begin(), email.end(),
-                      [](unsigned char c) { return std::isspace(c) || std::iscntrl(c); });
 }
 
 // Problems with a new password, as a msgid, or nullptr when acceptable.

@@ -1,7 +1,9 @@
 // Text checks through Boost.Locale's UTF conversion (strict mode stops at a broken sequence).
 #include "core/text.hpp"
 
+#include <algorithm>
 #include <boost/locale/encoding_utf.hpp>
+#include <cctype>
 #include <ctime>
 
 namespace dime {
@@ -22,6 +24,16 @@ std::string trimmed(std::string_view s) {
   if (first == std::string_view::npos) return {};
   auto last = s.find_last_not_of(" \t\r\n");
   return std::string(s.substr(first, last - first + 1));
+}
+
+bool valid_email(std::string_view email) {
+  auto at = email.find('@');
+  return email.size() >= 3 && email.size() <= 254 && at != std::string_view::npos && at > 0 &&
+         at + 1 < email.size() && email.find('@', at + 1) == std::string_view::npos &&
+         email.find('.', at) != std::string_view::npos && email.back() != '.' &&
+         std::none_of(email.begin(), email.end(), [](unsigned char c) {
+           return std::isspace(c) || std::iscntrl(c) || c == '<' || c == '>' || c == '"';
+         });
 }
 
 std::string utc_date(long long seconds, bool month_only) {

@@ -9,6 +9,9 @@ namespace dime {
 bool valid_text(std::string_view s);
 // Without leading and trailing spaces, tabs and line breaks.
 std::string trimmed(std::string_view s);
+// A plausible e-mail address: one '@' with text before it, a domain with a dot after it, no
+// spaces, control characters or < > ", at most 254 bytes. (Whether it exists is not known.)
+bool valid_email(std::string_view email);
 // A time as "YYYY-MM-DD" (or "YYYY-MM") in UTC.
 std::string utc_date(long long seconds, bool month_only = false);
 

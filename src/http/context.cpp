@@ -23,7 +23,7 @@ audit::Event Context::audit_event(std::string action, std::string object_type,
 void Context::parse_body() {
   if (data_) return;
   auto ct = req.header("content-type").value_or("");
-  if (ct.substr(0, 19) == "multipart/form-data") {
+  if (is_multipart_form(ct)) {
     data_ = parse_multipart(ct, req.body);
   } else {
     data_ = FormData{parse_urlencoded_pairs(req.body), {}};

@@ -66,6 +66,10 @@ struct FormData {
   std::vector<std::pair<std::string, std::string>> fields;
   std::vector<UploadedFile> files;
 };
+// Whether a Content-Type value announces multipart/form-data (forms with files).
+inline bool is_multipart_form(std::string_view content_type) {
+  return content_type.substr(0, 19) == "multipart/form-data";
+}
 // A multipart/form-data body (RFC 7578) with its Content-Type header value; throws
 // Error(bad_request) when malformed. An empty file input (no name, no bytes) is skipped.
 FormData parse_multipart(std::string_view content_type, std::string_view body);

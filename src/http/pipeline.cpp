@@ -160,7 +160,7 @@ Response run(Context& ctx, const Router& router) {
       sent = std::string(*h);
     } else if (auto ct = req.header("content-type");
                ct && (ct->find("application/x-www-form-urlencoded") != std::string_view::npos ||
-                      ct->substr(0, 19) == "multipart/form-data")) {
+                      is_multipart_form(*ct))) {
       sent = ctx.field("_csrf");
     }
     std::string expected =

@@ -95,14 +95,6 @@ int step_of_field(const std::string& field) {
 
 // ---- Rendering ----
 
-json options(http::Context& ctx, const std::vector<Option>& list, const std::string& selected) {
-  json out = json::array();
-  for (const auto& o : list) {
-    out.push_back({{"code", o.code}, {"label", ctx.tr(o.label)}, {"selected", selected == o.code}});
-  }
-  return out;
-}
-
 json multi(http::Context& ctx, const std::vector<Option>& list,
            const std::vector<std::string>& chosen) {
   json out = json::array();
@@ -111,6 +103,10 @@ json multi(http::Context& ctx, const std::vector<Option>& list,
     out.push_back({{"code", o.code}, {"label", ctx.tr(o.label)}, {"selected", on}});
   }
   return out;
+}
+
+json options(http::Context& ctx, const std::vector<Option>& list, const std::string& selected) {
+  return multi(ctx, list, {selected});
 }
 
 json reference_options(const reference::List& list, const std::string& lang,

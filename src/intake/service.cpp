@@ -187,13 +187,6 @@ bool valid_past_date(const std::string& d, const std::string& today) {
   return day <= max && d <= today;
 }
 
-bool valid_email(const std::string& e) {
-  auto at = e.find('@');
-  return at != std::string::npos && at > 0 && at == e.rfind('@') && e.size() <= 254 &&
-         e.find('.', at) != std::string::npos &&
-         e.find_first_of(" \t\r\n<>\"") == std::string::npos && e.back() != '.';
-}
-
 bool valid_phone(const std::string& p) {
   int digits = 0;
   for (char c : p) {

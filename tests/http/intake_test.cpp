@@ -285,6 +285,15 @@ TEST_F(IntakeTest, AStepWithErrorsListsThemAndKeepsWhatWasTyped) {
   EXPECT_NE(r->body.find(">kept</textarea>"), std::string::npos);
 }
 
+TEST_F(IntakeTest, AMalformedStepIs400) {
+  client.get("/report");
+  for (const char* step : {"", "abc", "99999999999999999999"}) {
+    auto r = client.post_multipart("/report", {{"step", step}, {"action", "next"}});
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, 400) << step;
+  }
+}
+
 TEST_F(IntakeTest, FormPostsWithoutTheCsrfTokenAreRefused) {
   client.get("/report");
   auto r = client.post_multipart("/report", {{"step", "1"}, {"action", "next"}}, {}, false);
