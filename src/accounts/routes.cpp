@@ -12,6 +12,7 @@
 namespace dime::accounts::routes {
 
 using http::Field;
+using http::parse_id;
 using nlohmann::json;
 
 namespace {
@@ -23,16 +24,6 @@ Response login_page(Context& ctx, const std::string& email,
   json data = http::error_data(ctx, errors);
   data["email"] = email;
   return ctx.page("accounts/login", N_("Sign in"), data, status);
-}
-
-long long parse_id(const std::string& text) {
-  try {
-    std::size_t used = 0;
-    long long id = std::stoll(text, &used);
-    if (used == text.size() && id > 0) return id;
-  } catch (const std::exception&) {
-  }
-  throw Error(ErrorKind::not_found, N_("There is no page at this address."));
 }
 
 json roles_json(const Context& ctx, const std::vector<Role>& roles) {

@@ -92,6 +92,9 @@ Response Context::page(const std::string& template_name, const std::string& titl
   if (session && session->pending() == accounts::Session::Pending::none) {
     layout["staff"] = true;
     layout["is_admin"] = session->has_any({accounts::Role::admin});
+    layout["is_caseworker"] =
+        session->has_any({accounts::Role::advisor, accounts::Role::coordinator});
+    layout["is_coordinator"] = session->has_any({accounts::Role::coordinator});
   } else if (session) {
     layout["signing_in"] = true;
   }

@@ -1,6 +1,7 @@
 // Form reading and validation against a declared schema.
 #include "http/forms.hpp"
 
+#include "core/error.hpp"
 #include "core/text.hpp"
 #include "core/translatable.hpp"
 
@@ -36,6 +37,61 @@ nlohmann::json error_data(const Context& ctx, const std::map<std::string, std::s
   }
   if (!list.empty()) data["errors"] = list;
   return data;
+}
+
+nlohmann::json json_body(Context& ctx) {
+  auto ct = ctx.req.header("content-type").value_or("");
+  if (ct.substr(0, 16) != "application/json") {
+    throw Error(ErrorKind::unsupported_media, N_("Send the data as JSON."),
+                "content type is not application/json");
+  }
+  try {
+    auto body = nlohmann::json::parse(ctx.req.body);
+    if (!body.is_object()) throw Error(ErrorKind::bad_request, N_("Malformed request."));
+    return body;
+  } catch (const nlohmann::json::exception&) {
+    throw Error(ErrorKind::bad_request, N_("Malformed request."), "bad JSON");
+  }
+}
+
+std::string json_text(const nlohmann::json& body, const char* name,
+                      std::map<std::string, std::string>& errors) {
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return {};
+  if (!it->is_string()) {
+    errors[name] = N_("This must be text.");
+    return {};
+  }
+  return trimmed(it->get<std::string>());
+}
+
+std::vector<std::string> json_codes(const nlohmann::json& body, const char* name,
+                                    std::map<std::string, std::string>& errors) {
+  std::vector<std::string> out;
+  auto it = body.find(name);
+  if (it == body.end() || it->is_null()) return out;
+  if (!it->is_array() || it->size() > 50) {
+    errors[name] = N_("This must be a list of codes.");
+    return out;
+  }
+  for (const auto& v : *it) {
+    if (!v.is_string()) {
+      errors[name] = N_("This must be a list of codes.");
+      return {};
+    }
+    out.push_back(v.get<std::string>());
+  }
+  return out;
+}
+
+long long parse_id(const std::string& text) {
+  try {
+    std::size_t used = 0;
+    long long id = std::stoll(text, &used);
+    if (used == text.size() && id > 0) return id;
+  } catch (const std::exception&) {
+  }
+  throw Error(ErrorKind::not_found, N_("There is no page at this address."));
 }
 
 }  // namespace dime::http

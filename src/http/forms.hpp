@@ -30,4 +30,17 @@ FormInput read_form(Context& ctx, std::initializer_list<Field> schema);
 // "error_<field>" (the message beside each field), all translated.
 nlohmann::json error_data(const Context& ctx, const std::map<std::string, std::string>& errors);
 
+// A JSON object body: Error(unsupported_media) unless the body is application/json, and
+// Error(bad_request) unless it parses as an object.
+nlohmann::json json_body(Context& ctx);
+// A text member, trimmed, or "" when absent or null; a wrong type is a problem of that field.
+std::string json_text(const nlohmann::json& body, const char* name,
+                      std::map<std::string, std::string>& errors);
+// A list of codes (at most 50 strings), or empty when absent or null.
+std::vector<std::string> json_codes(const nlohmann::json& body, const char* name,
+                                    std::map<std::string, std::string>& errors);
+
+// A positive id from a path parameter; anything else is "not found".
+long long parse_id(const std::string& text);
+
 }  // namespace dime::http

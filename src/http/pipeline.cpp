@@ -17,9 +17,12 @@ constexpr const char* kCsrfCookie = "dime_csrf";
 constexpr const char* kLanguageCookie = "dime_lang";
 
 void add_security_headers(const App& app, Response& r) {
-  r.set_header("Content-Security-Policy",
-               "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-               "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  // A handler may set a stricter policy (evidence downloads are sandboxed).
+  if (!r.header("Content-Security-Policy")) {
+    r.set_header("Content-Security-Policy",
+                 "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                 "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'");
+  }
   r.set_header("X-Content-Type-Options", "nosniff");
   r.set_header("Referrer-Policy", "no-referrer");
   r.set_header("X-Frame-Options", "DENY");

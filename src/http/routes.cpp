@@ -3,6 +3,7 @@
 #include "accounts/routes.hpp"
 
 #include "audit/routes.hpp"
+#include "casework/routes.hpp"
 #include "http/router.hpp"
 #include "intake/model.hpp"
 #include "intake/routes.hpp"
@@ -15,7 +16,11 @@ namespace dime::http {
 Router make_router() {
   using accounts::Role;
   namespace acc = accounts::routes;
+  namespace cw = casework::routes;
   const Access admin = Access::roles_of({Role::admin});
+  // Casework: advisors and coordinators of the active office (the rules keep them inside it).
+  const Access casework = Access::roles_of({Role::advisor, Role::coordinator});
+  const Access coordinator = Access::roles_of({Role::coordinator});
   // A narrative of 20,000 bytes may grow sixfold as JSON escapes (\uXXXX).
   constexpr std::size_t kReportJsonBody = 160UL * 1024;
   return Router({
@@ -48,6 +53,21 @@ Router make_router() {
       {Method::get, "/account/totp", Access::during_setup(), acc::totp_enrolment_form},
       {Method::post, "/account/totp", Access::during_setup(), acc::confirm_totp_enrolment},
 
+      // Casework in the active office
+      {Method::get, "/cases", casework, cw::queue},
+      {Method::get, "/deadlines", coordinator, cw::deadlines_page},
+      {Method::get, "/cases/{id}", casework, cw::case_page},
+      {Method::get, "/cases/{id}/files/{file}", casework, cw::download},
+      {Method::post, "/cases/{id}/acknowledge", casework, cw::post_acknowledge},
+      {Method::post, "/cases/{id}/assign", casework, cw::post_assign},
+      {Method::post, "/cases/{id}/status", casework, cw::post_status},
+      {Method::post, "/cases/{id}/coding", casework, cw::post_coding},
+      {Method::post, "/cases/{id}/evidence", casework, cw::post_evidence},
+      {Method::post, "/cases/{id}/notes", casework, cw::post_note},
+      {Method::post, "/cases/{id}/messages", casework, cw::post_message},
+      {Method::post, "/cases/{id}/tasks", casework, cw::post_task},
+      {Method::post, "/cases/{id}/tasks/{task}/done", casework, cw::post_task_done},
+
       // Administrators of the active organisation
       {Method::get, "/admin/users", admin, acc::admin_users},
       {Method::post, "/admin/users", admin, acc::admin_add_user},
@@ -55,6 +75,7 @@ Router make_router() {
       {Method::post, "/admin/users/{id}/enable", admin, acc::admin_enable_user},
       {Method::get, "/admin/settings", admin, organisations::routes::settings_form},
       {Method::post, "/admin/settings", admin, organisations::routes::update_settings},
+      {Method::post, "/admin/settings/cases", admin, organisations::routes::update_case_settings},
       {Method::get, "/admin/audit", admin, audit::routes::log_page},
       {Method::get, "/admin/reference", admin, reference::routes::admin_page},
       {Method::post, "/admin/reference/{category}", admin, reference::routes::admin_add_entry},
@@ -68,6 +89,17 @@ Router make_router() {
       // JSON API (docs/openapi.yaml)
       {Method::get, "/api/v1/me", Access::signed_in(), acc::api_me},
       {Method::get, "/api/v1/staff", admin, acc::api_staff},
+      {Method::get, "/api/v1/cases", casework, cw::api_list},
+      {Method::get, "/api/v1/cases/{id}", casework, cw::api_read},
+      {Method::post, "/api/v1/cases/{id}/acknowledge", casework, cw::api_acknowledge},
+      {Method::post, "/api/v1/cases/{id}/assign", casework, cw::api_assign},
+      {Method::post, "/api/v1/cases/{id}/status", casework, cw::api_status},
+      {Method::post, "/api/v1/cases/{id}/coding", casework, cw::api_coding},
+      {Method::post, "/api/v1/cases/{id}/evidence", casework, cw::api_evidence},
+      {Method::post, "/api/v1/cases/{id}/notes", casework, cw::api_note},
+      {Method::post, "/api/v1/cases/{id}/messages", casework, cw::api_message},
+      {Method::post, "/api/v1/cases/{id}/tasks", casework, cw::api_task},
+      {Method::post, "/api/v1/cases/{id}/tasks/{task}/done", casework, cw::api_task_done},
       {Method::get, "/api/v1/reference/{jurisdiction}", Access::anyone(),
        reference::routes::api_list},
       {Method::post, "/api/v1/reports", Access::public_api(), intake::routes::api_submit,

@@ -22,6 +22,8 @@ const std::vector<Option>& party_kinds();
 const std::vector<Option>& wishes();
 const std::vector<Option>& contact_modes();
 bool has_code(const std::vector<Option>& options, const std::string& code);
+// The label (msgid) of an option code, or "" when the code is not one of the options.
+const char* option_label(const std::vector<Option>& options, const std::string& code);
 
 // Everything a report form or the JSON API may carry. Free-text fields end up in the sealed
 // content; code fields stay readable.

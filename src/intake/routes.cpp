@@ -398,51 +398,6 @@ http::Response follow_up(http::Context& ctx) {
 
 namespace {
 
-json parse_json_body(http::Context& ctx) {
-  auto ct = ctx.req.header("content-type").value_or("");
-  if (ct.substr(0, 16) != "application/json") {
-    throw Error(ErrorKind::unsupported_media, N_("Send the report as JSON."),
-                "content type is not application/json");
-  }
-  try {
-    auto body = json::parse(ctx.req.body);
-    if (!body.is_object()) throw Error(ErrorKind::bad_request, N_("Malformed request."));
-    return body;
-  } catch (const json::exception&) {
-    throw Error(ErrorKind::bad_request, N_("Malformed request."), "bad JSON");
-  }
-}
-
-// A string member, or "" when absent; wrong types are a per-field problem.
-std::string str(const json& body, const char* name, std::map<std::string, std::string>& errors) {
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return {};
-  if (!it->is_string()) {
-    errors[name] = N_("This must be text.");
-    return {};
-  }
-  return trimmed(it->get<std::string>());
-}
-
-std::vector<std::string> list(const json& body, const char* name,
-                              std::map<std::string, std::string>& errors) {
-  std::vector<std::string> out;
-  auto it = body.find(name);
-  if (it == body.end() || it->is_null()) return out;
-  if (!it->is_array() || it->size() > 50) {
-    errors[name] = N_("This must be a list of codes.");
-    return out;
-  }
-  for (const auto& v : *it) {
-    if (!v.is_string()) {
-      errors[name] = N_("This must be a list of codes.");
-      return {};
-    }
-    out.push_back(v.get<std::string>());
-  }
-  return out;
-}
-
 std::string receipt_from_header(http::Context& ctx) {
   auto h = ctx.req.header("authorization");
   // Auth schemes are case-insensitive (RFC 9110).
@@ -506,7 +461,7 @@ json view_json(const ReporterView& v) {
 
 http::Response api_submit(http::Context& ctx) {
   long long now = now_seconds();
-  json body = parse_json_body(ctx);
+  json body = http::json_body(ctx);
   std::map<std::string, std::string> errors;
   ReportInput in;
   if (auto it = body.find("office_id"); it != body.end() && !it->is_null()) {
@@ -516,24 +471,24 @@ http::Response api_submit(http::Context& ctx) {
       errors["office_id"] = N_("Choose the office that should receive your report.");
     }
   }
-  in.reporter_type = str(body, "reporter_type", errors);
-  in.affected_consent = str(body, "affected_consent", errors);
-  in.narrative = str(body, "narrative", errors);
-  in.event_date = str(body, "event_date", errors);
-  in.event_period = str(body, "event_period", errors);
-  in.municipality = str(body, "municipality", errors);
-  in.place_kind = str(body, "place_kind", errors);
-  in.area = str(body, "area", errors);
-  in.grounds = list(body, "grounds", errors);
-  in.party_kind = str(body, "party_kind", errors);
-  in.party_name = str(body, "party_name", errors);
-  in.witnesses = str(body, "witnesses", errors);
-  in.wishes = list(body, "wishes", errors);
-  in.contact_mode = str(body, "contact_mode", errors);
-  in.name = str(body, "name", errors);
-  in.email = str(body, "email", errors);
-  in.phone = str(body, "phone", errors);
-  in.notify_email = str(body, "notify_email", errors);
+  in.reporter_type = http::json_text(body, "reporter_type", errors);
+  in.affected_consent = http::json_text(body, "affected_consent", errors);
+  in.narrative = http::json_text(body, "narrative", errors);
+  in.event_date = http::json_text(body, "event_date", errors);
+  in.event_period = http::json_text(body, "event_period", errors);
+  in.municipality = http::json_text(body, "municipality", errors);
+  in.place_kind = http::json_text(body, "place_kind", errors);
+  in.area = http::json_text(body, "area", errors);
+  in.grounds = http::json_codes(body, "grounds", errors);
+  in.party_kind = http::json_text(body, "party_kind", errors);
+  in.party_name = http::json_text(body, "party_name", errors);
+  in.witnesses = http::json_text(body, "witnesses", errors);
+  in.wishes = http::json_codes(body, "wishes", errors);
+  in.contact_mode = http::json_text(body, "contact_mode", errors);
+  in.name = http::json_text(body, "name", errors);
+  in.email = http::json_text(body, "email", errors);
+  in.phone = http::json_text(body, "phone", errors);
+  in.notify_email = http::json_text(body, "notify_email", errors);
   if (auto it = body.find("consent"); it != body.end()) {
     if (it->is_boolean()) {
       in.consent = it->get<bool>();
@@ -541,7 +496,7 @@ http::Response api_submit(http::Context& ctx) {
       errors["consent"] = N_("This must be true or false.");
     }
   }
-  std::string language = str(body, "language", errors);
+  std::string language = http::json_text(body, "language", errors);
   if (language.empty()) language = ctx.lang;
   if (!i18n::find(language)) errors["language"] = N_("This language is not offered.");
 
@@ -605,9 +560,9 @@ http::Response api_self(http::Context& ctx) {
 
 http::Response api_self_message(http::Context& ctx) {
   long long now = now_seconds();
-  json body = parse_json_body(ctx);
+  json body = http::json_body(ctx);
   std::map<std::string, std::string> errors;
-  std::string message = str(body, "message", errors);
+  std::string message = http::json_text(body, "message", errors);
   storage::Transaction tx(ctx.app.db);
   auto opened = open_or_fail(tx, ctx, now);
   if (!errors.empty()) {

@@ -11,6 +11,7 @@
 #include <set>
 
 #include "audit/service.hpp"
+#include "core/dates.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "core/translatable.hpp"
@@ -168,23 +169,9 @@ FormOptions options_for(storage::Transaction& tx, const organisations::Organisat
 
 namespace {
 
-bool is_leap(int y) {
-  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-// "YYYY-MM-DD" as a real calendar date between 1950 and `today` (also "YYYY-MM-DD").
 bool valid_past_date(const std::string& d, const std::string& today) {
-  if (d.size() != 10 || d[4] != '-' || d[7] != '-') return false;
-  for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (d[i] < '0' || d[i] > '9') return false;
-  }
-  int y = std::stoi(d.substr(0, 4));
-  int m = std::stoi(d.substr(5, 2));
-  int day = std::stoi(d.substr(8, 2));
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (y < 1950 || m < 1 || m > 12 || day < 1) return false;
-  int max = kDays[m - 1] + (m == 2 && is_leap(y) ? 1 : 0);
-  return day <= max && d <= today;
+  auto date = parse_date(d);
+  return date && d >= "1950-01-01" && d <= today;
 }
 
 bool valid_phone(const std::string& p) {

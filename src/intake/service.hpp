@@ -77,7 +77,5 @@ Opened open_with_receipt(storage::Transaction& tx, const crypto::Keys& keys,
 void add_reporter_message(storage::Transaction& tx, const Opened& opened, const std::string& text,
                           const std::vector<Attachment>& files, long long now);
 
-// The label of an option code in the interface (msgid), or the code itself.
-const char* option_label(const std::vector<Option>& options, const std::string& code);
 
 }  // namespace dime::intake

@@ -6,5 +6,6 @@ namespace dime::organisations::routes {
 
 http::Response settings_form(http::Context& ctx);
 http::Response update_settings(http::Context& ctx);
+http::Response update_case_settings(http::Context& ctx);
 
 }  // namespace dime::organisations::routes

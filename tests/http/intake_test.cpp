@@ -34,19 +34,7 @@ class IntakeTest : public ::testing::Test {
   long long advisor = test::make_key_holder(server.db(), server.app().keys, "adv@oslo.no", office);
   test::Client client{server.port()};
 
-  static json valid_report() {
-    return {{"reporter_type", "self"},
-            {"narrative", "The landlord said he does not rent to people like me."},
-            {"event_date", "2025-03-14"},
-            {"municipality", "Oslo"},
-            {"place_kind", "housing"},
-            {"area", "housing"},
-            {"grounds", {"ethnicity", "religion"}},
-            {"party_kind", "landlord"},
-            {"wishes", {"advice", "counted"}},
-            {"contact_mode", "none"},
-            {"consent", true}};
-  }
+  static json valid_report() { return test::valid_report_json(); }
   httplib::Result api_post(const json& body, const std::string& path = "/api/v1/reports") {
     return client.post_raw(path, body.dump(), "application/json");
   }

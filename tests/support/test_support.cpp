@@ -119,6 +119,20 @@ long long make_key_holder(storage::Database& db, const crypto::Keys& keys, const
   return id;
 }
 
+nlohmann::json valid_report_json() {
+  return {{"reporter_type", "self"},
+          {"narrative", "The landlord said he does not rent to people like me."},
+          {"event_date", "2025-03-14"},
+          {"municipality", "Oslo"},
+          {"place_kind", "housing"},
+          {"area", "housing"},
+          {"grounds", {"ethnicity", "religion"}},
+          {"party_kind", "landlord"},
+          {"wishes", {"advice", "counted"}},
+          {"contact_mode", "none"},
+          {"consent", true}};
+}
+
 TestServer::TestServer()
     : db_(std::make_unique<storage::Database>(tdb_.url(), 6)), router_(http::make_router()) {
   storage::migrate(*db_);

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
@@ -56,6 +57,9 @@ inline constexpr const char* kPassword = "correct horse battery staple";
 // made from kPassword and, if the office has no key pair yet, one is made for them.
 long long make_key_holder(storage::Database& db, const crypto::Keys& keys, const std::string& email,
                           long long organisation_id, accounts::Role role = accounts::Role::advisor);
+
+// A complete, valid report for POST /api/v1/reports (an anonymous housing case).
+nlohmann::json valid_report_json();
 
 // A migrated database and a running server on a free port of 127.0.0.1.
 class TestServer {
