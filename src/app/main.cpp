@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   dime::cli::register_demo(app, shared);
   dime::cli::register_audit(app, shared);
   dime::cli::register_backup(app, shared);
+  dime::cli::register_retention(app, shared);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -155,6 +155,7 @@ struct Coding {
 
 struct Case {
   Row row;
+  std::optional<long long> erased_at;  // personal data erased: the report and texts are empty
   std::string language;
   std::optional<std::string> outcome;
   std::optional<long long> opened_by;

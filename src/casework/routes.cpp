@@ -25,7 +25,11 @@ namespace {
 Actor actor_of(const Context& ctx) {
   Actor a{ctx.user_id(), ctx.organisation_id(), {}};
   const auto& s = *ctx.session;
-  if (s.user_key_wrapped && !s.session_key.empty()) {
+  if (!s.user_key_wrapped || s.session_key.empty()) {
+    throw Error(ErrorKind::unauthenticated, N_("Please sign in again to open cases."),
+                "session without its key half");
+  }
+  {
     try {
       a.user_secret = keyring::unwrap_session(s.session_key, *s.user_key_wrapped);
     } catch (const Error&) {
@@ -107,8 +111,10 @@ json deadline_json(const Context& ctx, const Labels& l, const Deadline& d) {
   } else {
     what = ctx.tr(N_("Time limit:")) + " " + l.of(l.bodies, d.body, ctx.lang);
   }
-  return {{"kind", d.kind},   {"what", what},         {"due", d.due},
-          {"overdue", d.overdue}, {"at_risk", d.at_risk}, {"days_left", d.days_left}};
+  json j{{"kind", d.kind},       {"what", what},           {"due", d.due},
+         {"overdue", d.overdue}, {"at_risk", d.at_risk}, {"days_left", d.days_left}};
+  if (!d.body.empty()) j["body"] = d.body;
+  return j;
 }
 
 json row_json(const Context& ctx, const Labels& l, const Row& r) {
@@ -265,6 +271,7 @@ std::string event_label(const Context& ctx, const Labels& l, const Event& e) {
       {"task", N_("Task added")},
       {"task_done", N_("Task done")},
       {"evidence", N_("Evidence checklist updated")},
+      {"erased", N_("Personal data erased")},
   };
   auto it = kLabels.find(e.kind);
   std::string out = it == kLabels.end() ? e.kind : ctx.tr(it->second);
@@ -409,6 +416,9 @@ json case_page_data(Context& ctx, storage::Transaction& tx, long long id) {
   }
   data["staff"] = staff;
   data["today"] = utc_date(now_seconds());
+  data["erased"] = c.erased_at.has_value();
+  data["erased_on"] = c.erased_at ? day(*c.erased_at) : std::string();
+  data["coordinator"] = ctx.session->has_any({accounts::Role::coordinator});
   return data;
 }
 
@@ -574,13 +584,39 @@ Response post_task_done(Context& ctx) {
   });
 }
 
+Response post_erase(Context& ctx) {
+  auto in = http::read_form(ctx, {http::Field{"confirm", 40, false}});
+  return change(ctx, "erase", {{"confirm", in.get("confirm")}},
+                [&](auto& tx, const Actor& a, long long id) {
+                  require(in);
+                  erase_on_request(tx, ctx.app.keys, a, id, in.get("confirm"), now_seconds());
+                });
+}
+
+Response export_for_person(Context& ctx) {
+  long long id = case_id(ctx);
+  storage::Transaction tx(ctx.app.db);
+  std::string body = export_case(tx, ctx.app.keys, actor_of(ctx), id, now_seconds());
+  tx.commit();
+  Response r = Response::text(std::move(body), "application/json; charset=utf-8");
+  r.set_header("Content-Disposition",
+               "attachment; filename=\"case-" + std::to_string(id) + ".json\"");
+  return r;
+}
+
 // ---- JSON API ----
 
 namespace {
 
 json case_api_json(const Context& ctx, const Labels& l, const Case& c) {
   json j = case_json(ctx, l, c);
-  // Codes rather than labels where a client computes with them.
+  // Codes rather than labels where a client computes with them; no page-only members.
+  j["area"] = c.row.area;
+  j["grounds"] = c.row.grounds;
+  for (const char* page_only : {"assignee", "case_id", "has_files", "has_deadlines"}) {
+    j.erase(page_only);
+  }
+  j["erased"] = c.erased_at.has_value();
   j["report"]["grounds"] = c.report.grounds;
   j["report"]["wishes"] = c.report.wishes;
   j["report"]["area"] = c.report.area;
@@ -606,14 +642,27 @@ json case_api_json(const Context& ctx, const Labels& l, const Case& c) {
   return j;
 }
 
+// Runs one change from a JSON body (an empty body is an empty object). The rules name fields as
+// the page's forms do; `renames` gives their names in the API (e.g. note -> body).
 template <typename Change>
-Response api_change(Context& ctx, int status, Change&& fn) {
-  json body = http::json_body(ctx);
+Response api_change(Context& ctx, int status, Change&& fn,
+                    const std::map<std::string, std::string>& renames = {}) {
+  json body = ctx.req.body.empty() ? json::object() : http::json_body(ctx);
   long long id = case_id(ctx);
-  storage::Transaction tx(ctx.app.db);
-  json out = fn(tx, actor_of(ctx), id, body);
-  tx.commit();
-  return Response::json(out.dump(), status);
+  try {
+    storage::Transaction tx(ctx.app.db);
+    json out = fn(tx, actor_of(ctx), id, body);
+    tx.commit();
+    return Response::json(out.dump(), status);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::unprocessable || renames.empty()) throw;
+    std::map<std::string, std::string> fields;
+    for (const auto& [k, v] : e.fields()) {
+      auto it = renames.find(k);
+      fields[it == renames.end() ? k : it->second] = v;
+    }
+    throw Error(ErrorKind::unprocessable, e.message(), "", fields);
+  }
 }
 
 std::optional<long long> json_assignee(const json& body, const char* name,
@@ -666,7 +715,9 @@ Response api_acknowledge(Context& ctx) {
     std::map<std::string, std::string> errors;
     std::string text = http::json_text(body, "message", errors);
     throw_fields(errors);
-    if (text.size() > intake::kMaxMessage || !valid_text(text)) {
+    if (!valid_text(text)) {
+      throw_fields({{"message", N_("This field contains characters we cannot read.")}});
+    } else if (text.size() > intake::kMaxMessage) {
       throw_fields({{"message", N_("This is too long.")}});
     }
     acknowledge(
@@ -682,6 +733,9 @@ Response api_acknowledge(Context& ctx) {
 Response api_assign(Context& ctx) {
   return api_change(ctx, 200, [&](auto& tx, const Actor& a, long long id, const json& body) {
     std::map<std::string, std::string> errors;
+    if (!body.contains("assignee")) {
+      errors["assignee"] = N_("Choose an advisor or coordinator of this office.");
+    }
     auto who = json_assignee(body, "assignee", errors);
     throw_fields(errors);
     assign(tx, ctx.app.keys, a, id, who, now_seconds());
@@ -727,22 +781,18 @@ Response api_note(Context& ctx) {
   return api_change(ctx, 201, [&](auto& tx, const Actor& a, long long id, const json& body) {
     std::map<std::string, std::string> errors;
     std::string text = http::json_text(body, "body", errors);
-    if (!errors.empty()) errors = {{"note", errors.begin()->second}};
     throw_fields(errors);
-    add_note(tx, ctx.app.keys, a, id, text, now_seconds());
-    return json{{"created", true}};
-  });
+    return json{{"id", add_note(tx, ctx.app.keys, a, id, text, now_seconds())}};
+  }, {{"note", "body"}});
 }
 
 Response api_message(Context& ctx) {
   return api_change(ctx, 201, [&](auto& tx, const Actor& a, long long id, const json& body) {
     std::map<std::string, std::string> errors;
     std::string text = http::json_text(body, "body", errors);
-    if (!errors.empty()) errors = {{"message", errors.begin()->second}};
     throw_fields(errors);
-    send_message(tx, ctx.app.keys, a, id, text, now_seconds());
-    return json{{"created", true}};
-  });
+    return json{{"id", send_message(tx, ctx.app.keys, a, id, text, now_seconds())}};
+  }, {{"message", "body"}});
 }
 
 Response api_task(Context& ctx) {
@@ -754,7 +804,7 @@ Response api_task(Context& ctx) {
     throw_fields(errors);
     long long task = add_task(tx, ctx.app.keys, a, id, title, due, who, now_seconds());
     return json{{"id", task}};
-  });
+  }, {{"task_assignee", "assigned_to"}});
 }
 
 Response api_task_done(Context& ctx) {

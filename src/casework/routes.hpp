@@ -18,6 +18,8 @@ http::Response post_note(http::Context& ctx);
 http::Response post_message(http::Context& ctx);
 http::Response post_task(http::Context& ctx);
 http::Response post_task_done(http::Context& ctx);
+http::Response post_erase(http::Context& ctx);
+http::Response export_for_person(http::Context& ctx);
 
 http::Response api_list(http::Context& ctx);
 http::Response api_read(http::Context& ctx);

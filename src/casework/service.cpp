@@ -228,28 +228,34 @@ struct Found {
   std::string key_sealed;
   std::optional<long long> acknowledged_at;
   std::optional<long long> feedback_at;
+  std::optional<long long> erased_at;
 };
 
 Found find(storage::Transaction& tx, const Actor& actor, long long id) {
   Found f;
-  long long ack = 0, feedback = 0;
-  soci::indicator ack_ind = soci::i_null, feedback_ind = soci::i_null;
+  long long ack = 0, feedback = 0, erased = 0;
+  soci::indicator ack_ind = soci::i_null, feedback_ind = soci::i_null, erased_ind = soci::i_null;
   tx.sql() << "SELECT id, reference, status, office_key_id, key_sealed, acknowledged_at, "
-              "feedback_at FROM reports WHERE id = :id AND organisation_id = :o",
+              "feedback_at, erased_at FROM reports WHERE id = :id AND organisation_id = :o",
       soci::use(id), soci::use(actor.organisation_id), soci::into(f.id), soci::into(f.reference),
       soci::into(f.status), soci::into(f.office_key_id), soci::into(f.key_sealed),
-      soci::into(ack, ack_ind), soci::into(feedback, feedback_ind);
+      soci::into(ack, ack_ind), soci::into(feedback, feedback_ind), soci::into(erased, erased_ind);
   // Another office's case and a case that does not exist look the same.
   if (!tx.sql().got_data()) throw Error(ErrorKind::not_found, N_("There is no case at this address."));
   if (ack_ind == soci::i_ok) f.acknowledged_at = ack;
   if (feedback_ind == soci::i_ok) f.feedback_at = feedback;
+  if (erased_ind == soci::i_ok) f.erased_at = erased;
   return f;
 }
 
 // The report's own key, through the actor's copy of the office key.
 std::string report_key(storage::Transaction& tx, const Actor& actor, const Found& f) {
+  if (f.erased_at) {
+    throw Error(ErrorKind::conflict,
+                N_("The personal data of this case has been erased: nothing can be added to it."));
+  }
   if (actor.user_secret.empty()) {
-    throw Error(ErrorKind::forbidden, N_("Please sign in again to open cases."),
+    throw Error(ErrorKind::unauthenticated, N_("Please sign in again to open cases."),
                 "session without a user key");
   }
   auto office = keyring::open_office_key(tx, f.office_key_id, actor.user_id, actor.user_secret);
@@ -379,19 +385,26 @@ Page list(storage::Transaction& tx, const Actor& actor, const Filter& f, long lo
     try {
       std::size_t used = 0;
       uid = std::stoll(f.assignee, &used);
-      if (used != f.assignee.size()) throw std::invalid_argument("trailing");
+      if (used != f.assignee.size() || uid <= 0) throw std::invalid_argument("not an id");
     } catch (const std::exception&) {
       throw Error(ErrorKind::bad_request, N_("The filter is not one of the choices."));
     }
     q.where("r.assigned_to = :u", uid);
   }
 
+  auto known = [&](reference::Category c, const std::string& code) {
+    if (!office_list(tx, actor.organisation_id, c).find(code)) {
+      throw Error(ErrorKind::bad_request, N_("The filter is not one of the choices."));
+    }
+  };
   if (!f.ground.empty()) {
+    known(reference::Category::grounds, f.ground);
     q.where(
         "(EXISTS (SELECT 1 FROM report_grounds g WHERE g.report_id = r.id AND g.code = :g1) OR "
         "EXISTS (SELECT 1 FROM case_grounds c WHERE c.report_id = r.id AND c.code = :g2))",
         f.ground, f.ground);
   }
+  if (!f.area.empty()) known(reference::Category::areas, f.area);
   if (!f.area.empty()) q.where("COALESCE(r.coded_area, r.area) = :a", f.area);
 
   if (!f.age.empty()) {
@@ -526,8 +539,10 @@ Page list(storage::Transaction& tx, const Actor& actor, const Filter& f, long lo
 Case open(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor, long long id,
           long long now) {
   Found f = find(tx, actor, id);
-  std::string key = report_key(tx, actor, f);
+  // An erased case still has its codes, coding and timeline, and nothing to decrypt.
+  std::string key = f.erased_at ? std::string() : report_key(tx, actor, f);
   Case c;
+  c.erased_at = f.erased_at;
   Row& r = c.row;
   std::string content, consent, coded_area, event_earliest, event_month, outcome;
   long long assigned = 0, opened_by = 0;
@@ -559,7 +574,8 @@ Case open(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor
   c.report.reporter_type = r.reporter_type;
   c.report.organisation_id = actor.organisation_id;
 
-  auto text = json::parse(unseal(key, content, "report:" + r.reference));
+  auto text = f.erased_at ? json::object()
+                          : json::parse(unseal(key, content, "report:" + r.reference));
   c.report.narrative = text.value("narrative", "");
   c.report.event_date = text.value("event_date", "");
   c.report.event_period = text.value("event_period", "");
@@ -706,6 +722,9 @@ void acknowledge(storage::Transaction& tx, const crypto::Keys& keys, const Actor
   if (f.acknowledged_at) {
     throw Error(ErrorKind::conflict, N_("This report has already been acknowledged."));
   }
+  if (f.status == "closed") {
+    throw Error(ErrorKind::conflict, N_("This case is closed; reopen it first."));
+  }
   std::string language;
   tx.sql() << "SELECT language FROM reports WHERE id = :id", soci::use(f.id), soci::into(language);
   std::string key = report_key(tx, actor, f);
@@ -823,8 +842,8 @@ void code(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor
          now);
 }
 
-void add_note(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor, long long id,
-              const std::string& text, long long now) {
+long long add_note(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
+                   long long id, const std::string& text, long long now) {
   Found f = find(tx, actor, id);
   std::map<std::string, std::string> e;
   check_text(e, "note", text, kMaxNote);
@@ -837,10 +856,11 @@ void add_note(storage::Transaction& tx, const crypto::Keys& keys, const Actor& a
       soci::use(f.id), soci::use(actor.user_id), soci::use(body), soci::use(now),
       soci::into(note_id);
   record(tx, keys, actor, f, "note", std::to_string(note_id), now);
+  return note_id;
 }
 
-void send_message(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
-                  long long id, const std::string& text, long long now) {
+long long send_message(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
+                       long long id, const std::string& text, long long now) {
   Found f = find(tx, actor, id);
   std::map<std::string, std::string> e;
   check_text(e, "message", text, intake::kMaxMessage);
@@ -857,6 +877,7 @@ void send_message(storage::Transaction& tx, const crypto::Keys& keys, const Acto
         soci::use(f.id);
   }
   record(tx, keys, actor, f, "message", std::to_string(message_id), now);
+  return message_id;
 }
 
 long long add_task(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,

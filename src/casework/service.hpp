@@ -55,10 +55,11 @@ void move(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor
 // The advisor's coding; codes must come from the office's reference data.
 void code(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor, long long id,
           const Coding& coding, long long now);
-void add_note(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor, long long id,
-              const std::string& text, long long now);
-// A message the person reads at /follow-up with their receipt.
-void send_message(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
+// Returns the new note's id.
+long long add_note(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
+                   long long id, const std::string& text, long long now);
+// A message the person reads at /follow-up with their receipt; returns its id.
+long long send_message(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                   long long id, const std::string& text, long long now);
 long long add_task(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                    long long id, const std::string& title, const std::string& due_on,
@@ -76,6 +77,23 @@ struct File {
 };
 File attachment(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                 long long id, long long attachment_id);
+
+// ---- Retention and the person's rights (retention.cpp) ----
+
+// Erases the personal data of one case: its keys and ciphertexts are destroyed and its
+// messages, files, notes and tasks deleted; codes, coding, timeline and evidence states stay for
+// statistics. `reason` is "retention" or "request"; audited as case.erase.
+void erase(storage::Transaction& tx, const crypto::Keys& keys, std::optional<long long> actor_user,
+           long long organisation_id, long long id, const std::string& reason, long long now);
+// At the person's request, by a coordinator of the office; `confirm` must repeat the reference.
+void erase_on_request(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
+                      long long id, const std::string& confirm, long long now);
+// Every closed case whose office's retention period has passed since closing; returns how many.
+int erase_expired(storage::Transaction& tx, const crypto::Keys& keys, long long now);
+// Everything the office holds about the person in one case (an access request), as JSON;
+// audited as personal_data.export.
+std::string export_case(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
+                        long long id, long long now);
 
 inline constexpr std::size_t kMaxNote = 10000;
 inline constexpr std::size_t kMaxTaskTitle = 200;

@@ -27,5 +27,6 @@ void register_office(CLI::App& app, Shared& shared);
 void register_demo(CLI::App& app, Shared& shared);
 void register_audit(CLI::App& app, Shared& shared);
 void register_backup(CLI::App& app, Shared& shared);
+void register_retention(CLI::App& app, Shared& shared);
 
 }  // namespace dime::cli

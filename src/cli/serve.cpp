@@ -1,11 +1,17 @@
 // `dime serve`: migrate, create the first administrator if the database is empty, serve HTTP.
 #include <spdlog/spdlog.h>
 
+#include <condition_variable>
 #include <iostream>
+#include <mutex>
+#include <stop_token>
+#include <thread>
 
 #include "accounts/service.hpp"
 #include "app/app.hpp"
 #include "audit/service.hpp"
+#include "casework/service.hpp"
+#include "core/clock.hpp"
 #include "cli/cli.hpp"
 #include "http/server.hpp"
 #include "i18n/i18n.hpp"
@@ -19,6 +25,23 @@ std::vector<std::string> language_codes() {
   std::vector<std::string> codes;
   for (const auto& l : i18n::languages()) codes.push_back(l.code);
   return codes;
+}
+// Every hour (and at start), erase what the offices' retention periods no longer allow. Each
+// instance runs it; erasing twice is harmless, since an erased case is skipped.
+void retention_loop(const std::stop_token& stop, App& app) {
+  std::mutex m;
+  std::condition_variable_any cv;
+  std::unique_lock lock(m);
+  do {
+    try {
+      storage::Transaction tx(app.db);
+      int n = casework::erase_expired(tx, app.keys, now_seconds());
+      tx.commit();
+      if (n > 0) spdlog::info("retention: erased the personal data of {} closed case(s)", n);
+    } catch (const std::exception& e) {
+      spdlog::error("retention: {}", e.what());
+    }
+  } while (!cv.wait_for(lock, stop, std::chrono::hours(1), [] { return false; }));
 }
 }  // namespace
 
@@ -66,6 +89,9 @@ void register_serve(CLI::App& app, Shared& shared) {
     }
     auto router = http::make_router();
     http::Server server(application, router);
+    std::jthread retention([&application](const std::stop_token& st) {
+      retention_loop(st, application);
+    });
     spdlog::info("DiMe {} listening on http://{} ({}), {} threads", DIME_VERSION, config.listen,
                  storage::backend_name(db->backend()), config.threads);
     server.run(listen.host, listen.port);

@@ -67,6 +67,9 @@ Router make_router() {
       {Method::post, "/cases/{id}/messages", casework, cw::post_message},
       {Method::post, "/cases/{id}/tasks", casework, cw::post_task},
       {Method::post, "/cases/{id}/tasks/{task}/done", casework, cw::post_task_done},
+      // The person's rights: what the office holds about them, and erasure (coordinators).
+      {Method::get, "/cases/{id}/export", coordinator, cw::export_for_person},
+      {Method::post, "/cases/{id}/erase", coordinator, cw::post_erase},
 
       // Administrators of the active organisation
       {Method::get, "/admin/users", admin, acc::admin_users},

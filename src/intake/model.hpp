@@ -104,6 +104,8 @@ struct ReporterView {
   ReportInput report;  // decrypted with the receipt
   std::vector<Message> messages;
   std::vector<AttachmentInfo> attachments;
+  // The case was closed and its personal data erased: only the status remains.
+  bool erased = false;
 };
 
 // The statuses a report goes through (casework moves it on).

@@ -332,7 +332,8 @@ json view_data(http::Context& ctx, const ReporterView& v) {
           {"messages", messages},
           {"has_messages", !messages.empty()},
           {"attachments", files},
-          {"has_attachments", !files.empty()}};
+          {"has_attachments", !files.empty()},
+          {"erased", v.erased}};
 }
 
 }  // namespace
@@ -454,7 +455,8 @@ json view_json(const ReporterView& v) {
             {"wishes", v.report.wishes},
             {"contact_mode", v.report.contact_mode}}},
           {"messages", messages},
-          {"attachments", files}};
+          {"attachments", files},
+          {"erased", v.erased}};
 }
 
 }  // namespace

@@ -520,6 +520,13 @@ Opened open_with_receipt(storage::Transaction& tx, const crypto::Keys& keys,
     out.outcome = ReceiptOutcome::wrong;
     return out;
   }
+  if (key_receipt.empty()) {
+    // Erased (casework::erase): the receipt is right, but nothing remains to decrypt.
+    v.erased = true;
+    out.outcome = ReceiptOutcome::ok;
+    out.view = std::move(v);
+    return out;
+  }
   out.report_key =
       crypto::decrypt(rk->wrapping, crypto::from_base64(key_receipt), "receipt:" + v.reference);
   auto c = json::parse(
@@ -578,6 +585,10 @@ Opened open_with_receipt(storage::Transaction& tx, const crypto::Keys& keys,
       v.attachments.push_back(a);
     }
   }
+  // The office can see that the person has read its messages.
+  tx.sql() << "UPDATE report_messages SET read_at = :t WHERE report_id = :r AND author = 'staff' "
+              "AND read_at IS NULL",
+      soci::use(now), soci::use(v.report_id);
   out.outcome = ReceiptOutcome::ok;
   out.view = std::move(v);
   return out;
@@ -586,6 +597,11 @@ Opened open_with_receipt(storage::Transaction& tx, const crypto::Keys& keys,
 void add_reporter_message(storage::Transaction& tx, const Opened& opened, const std::string& text,
                           const std::vector<Attachment>& files, long long now) {
   const auto& v = *opened.view;
+  if (v.erased) {
+    throw Error(ErrorKind::conflict,
+                N_("This case is closed and its details have been erased. Please contact the "
+                   "office if you need help again."));
+  }
   std::map<std::string, std::string> errors;
   check_text(errors, "message", text, kMaxMessage, files.empty());
   auto file_errors = check_files(files);

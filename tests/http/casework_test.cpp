@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "accounts/service.hpp"
+#include "casework/service.hpp"
 #include "core/clock.hpp"
 #include "core/dates.hpp"
 #include "crypto/crypto.hpp"
@@ -538,6 +539,120 @@ TEST_F(CaseworkTest, MalformedInputGetsA4xx) {
   EXPECT_EQ(adv.get("/cases/abc")->status, 404);
   EXPECT_EQ(adv.get("/cases/-1")->status, 404);
   EXPECT_EQ(adv.post("/cases/" + id + "/tasks/x/done", {})->status, 404);
+}
+
+// --- Retention and the person's rights ----------------------------------------------------------
+
+TEST_F(CaseworkTest, RetentionErasesPersonalDataButKeepsTheCounts) {
+  auto old_case = report(oslo, {{"witnesses", "Ola Nordmann"}});
+  auto recent = report(oslo);
+  auto open_case = report(oslo);
+  for (const auto& s : {old_case, recent}) {
+    auto id = std::to_string(s.id);
+    ASSERT_EQ(api(adv, "/api/v1/cases/" + id + "/messages", {{"body", "Our advice is ..."}})->status,
+              201);
+    ASSERT_EQ(api(adv, "/api/v1/cases/" + id + "/notes", {{"body", "Private note"}})->status, 201);
+    ASSERT_EQ(api(adv, "/api/v1/cases/" + id + "/coding", {{"grounds", {"ethnicity"}}})->status,
+              200);
+    ASSERT_EQ(api(adv, "/api/v1/cases/" + id + "/status",
+                  {{"status", "closed"}, {"outcome", "advice"}})
+                  ->status,
+              200);
+  }
+  long long now = now_seconds();
+  // Closed 25 months ago; the office keeps personal data 24 months after closing.
+  exec("UPDATE reports SET closed_at = " + std::to_string(now - 25LL * 31 * 86400) +
+       " WHERE id = " + std::to_string(old_case.id));
+  auto counts = [&] {
+    return std::vector<int>{count("SELECT COUNT(*) FROM reports"),
+                            count("SELECT COUNT(*) FROM report_grounds"),
+                            count("SELECT COUNT(*) FROM case_grounds"),
+                            count("SELECT COUNT(*) FROM reports WHERE status = 'closed' AND "
+                                  "outcome = 'advice'")};
+  };
+  auto before = counts();
+  {
+    storage::Transaction tx(server.db());
+    EXPECT_EQ(casework::erase_expired(tx, server.app().keys, now), 1);
+    tx.commit();
+  }
+  EXPECT_EQ(counts(), before);  // statistics keep every count
+  std::string old_id = std::to_string(old_case.id);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM reports WHERE erased_at IS NOT NULL AND key_sealed = '' "
+                  "AND key_receipt = '' AND content_sealed = '' AND id = " + old_id),
+            1);
+  for (const char* table : {"report_messages", "case_notes", "report_attachments", "case_tasks"}) {
+    EXPECT_EQ(count(std::string("SELECT COUNT(*) FROM ") + table + " WHERE report_id = " + old_id),
+              0)
+        << table;
+  }
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.erase' AND "
+                  "detail = 'retention'"),
+            1);
+  // The recent case and the open one are untouched and still readable.
+  EXPECT_NE(adv.get(path(recent))->body.find("does not rent"), std::string::npos);
+  EXPECT_NE(adv.get(path(open_case))->body.find("does not rent"), std::string::npos);
+  // The erased case still has its page, without anything personal.
+  auto page = adv.get(path(old_case));
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("id=\"erased\""), std::string::npos);
+  EXPECT_EQ(page->body.find("does not rent"), std::string::npos);
+  EXPECT_EQ(page->body.find("Ola Nordmann"), std::string::npos);
+  EXPECT_EQ(api(adv, "/api/v1/cases/" + old_id + "/notes", {{"body", "x"}})->status, 409);
+  // The person's receipt still opens it, and says it was erased.
+  auto view = self(old_case);
+  EXPECT_TRUE(view["erased"]);
+  EXPECT_EQ(view["status"], "closed");
+  EXPECT_EQ(view.dump().find("does not rent"), std::string::npos);
+  EXPECT_EQ(person
+                .post_raw("/api/v1/reports/self/messages", json{{"message", "Hello?"}}.dump(),
+                          "application/json", {{"Authorization", "Receipt " + old_case.receipt}})
+                ->status,
+            409);
+  // A second run finds nothing more to do.
+  storage::Transaction tx(server.db());
+  EXPECT_EQ(casework::erase_expired(tx, server.app().keys, now), 0);
+}
+
+TEST_F(CaseworkTest, AccessRequestsAndErasureOnRequestAreForCoordinators) {
+  auto s = report(oslo, {{"name", "Amina Hassan"}, {"contact_mode", "email"},
+                         {"email", "amina@example.org"}});
+  ASSERT_EQ(api(adv, "/api/v1/cases/" + std::to_string(s.id) + "/notes",
+                {{"body", "Called her back"}})
+                ->status,
+            201);
+  EXPECT_EQ(adv.get(path(s, "/export"))->status, 403);
+  EXPECT_EQ(adv.post(path(s, "/erase"), {{"confirm", s.reference}})->status, 403);
+
+  test::Client coord(server.port());
+  ASSERT_TRUE(coord.sign_in("coord@oslo.no"));
+  auto exported = coord.get(path(s, "/export"));
+  ASSERT_EQ(exported->status, 200);
+  EXPECT_NE(exported->get_header_value("Content-Disposition").find("attachment"),
+            std::string::npos);
+  auto j = json::parse(exported->body);
+  EXPECT_EQ(j["report"]["name"], "Amina Hassan");
+  EXPECT_EQ(j["report"]["email"], "amina@example.org");
+  EXPECT_EQ(j["internal_notes"][0]["body"], "Called her back");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'personal_data.export'"), 1);
+
+  auto wrong = coord.post(path(s, "/erase"), {{"confirm", "NO-2026-XXXXXX"}});
+  EXPECT_EQ(wrong->status, 422);
+  EXPECT_NE(wrong->body.find("value=\"NO-2026-XXXXXX\""), std::string::npos);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM reports WHERE erased_at IS NOT NULL"), 0);
+  ASSERT_EQ(coord.post(path(s, "/erase"), {{"confirm", s.reference}})->status, 303);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.erase' AND "
+                  "detail = 'request'"),
+            1);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM case_notes"), 0);
+  EXPECT_TRUE(self(s)["erased"]);
+  // Another office's coordinator cannot reach it either way.
+  long long bergen_coord = holder("coord@bergen.no", bergen, Role::coordinator);
+  (void)bergen_coord;
+  test::Client b(server.port());
+  ASSERT_TRUE(b.sign_in("coord@bergen.no"));
+  EXPECT_EQ(b.get(path(s, "/export"))->status, 404);
+  EXPECT_EQ(b.post(path(s, "/erase"), {{"confirm", s.reference}})->status, 404);
 }
 
 }  // namespace

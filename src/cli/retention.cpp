@@ -1,0 +1,26 @@
+// `dime retention run`: erase the personal data of every closed case whose office's retention
+// period has passed (the server also does this every hour).
+#include <iostream>
+
+#include "casework/service.hpp"
+#include "cli/cli.hpp"
+#include "core/clock.hpp"
+
+namespace dime::cli {
+
+void register_retention(CLI::App& app, Shared& shared) {
+  auto* cmd = app.add_subcommand("retention", "Retention of personal data");
+  cmd->require_subcommand(1);
+  auto* run = cmd->add_subcommand(
+      "run", "Erase the personal data of closed cases kept longer than their office allows");
+  run->callback([&shared] {
+    auto db = open_database(shared.config);
+    auto keys = load_keys(shared.config, *db);
+    storage::Transaction tx(*db);
+    int n = casework::erase_expired(tx, keys, now_seconds());
+    tx.commit();
+    std::cout << "erased the personal data of " << n << " closed case(s)\n";
+  });
+}
+
+}  // namespace dime::cli
