@@ -6,6 +6,7 @@
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "http/forms.hpp"
+#include "casework/service.hpp"
 #include "keyring/service.hpp"
 #include "organisations/service.hpp"
 
@@ -311,10 +312,21 @@ Response users_page(Context& ctx, const std::map<std::string, std::string>& erro
       tx, ctx.app.keys,
       ctx.audit_event("personal_data.read", "staff_list", std::to_string(ctx.organisation_id())));
   auto org = organisations::find(tx, ctx.organisation_id());
+  auto open_cases = casework::open_cases_by_assignee(tx, ctx.organisation_id());
+  auto colleagues = casework::assignable_staff(tx, ctx.app.keys, ctx.organisation_id());
   tx.commit();
   json rows = json::array();
   for (const auto& s : staff) {
+    auto it = open_cases.find(s.user.id);
+    int cases = it == open_cases.end() ? 0 : it->second;
+    json to = json::array();
+    for (const auto& [cid, cname] : colleagues) {
+      if (cid != s.user.id) to.push_back({{"id", cid}, {"name", cname}});
+    }
     rows.push_back({{"id", s.user.id},
+                    {"open_cases", cases},
+                    {"has_cases", cases > 0},
+                    {"colleagues", to},
                     {"name", s.user.name},
                     {"email", s.user.email},
                     {"roles", roles_json(ctx, s.roles)},
@@ -401,6 +413,13 @@ Response set_user_disabled(Context& ctx, bool disabled) {
                                            "its administrator, or remove the role here."));
     }
   }
+  if (disabled && keyring::is_sole_holder(tx, target)) {
+    throw Error(ErrorKind::conflict,
+                N_("This person is the only one who holds the office's key: disabling them now "
+                   "would make every report unreadable for good. Add another advisor or "
+                   "coordinator first, and let them sign in once while this person can still "
+                   "share the key."));
+  }
   set_disabled(tx, target, disabled);
   audit::append(
       tx, app.keys,
@@ -409,6 +428,25 @@ Response set_user_disabled(Context& ctx, bool disabled) {
   return Response::redirect("/admin/users");
 }
 }  // namespace
+
+Response admin_hand_over(Context& ctx) {
+  long long from = parse_id(ctx.param("id"));
+  auto in = http::read_form(ctx, {Field{"to", 20}});
+  storage::Transaction tx(ctx.app.db);
+  require_member_of_active(tx, ctx, from);
+  long long to = 0;
+  try {
+    to = in.ok() ? parse_id(in.get("to")) : 0;
+  } catch (const Error&) {
+  }
+  if (to == 0) {
+    throw Error(ErrorKind::unprocessable, N_("Choose an advisor or coordinator of this office."));
+  }
+  casework::hand_over(tx, ctx.app.keys, ctx.user_id(), ctx.organisation_id(), from, to,
+                      now_seconds());
+  tx.commit();
+  return Response::redirect("/admin/users");
+}
 
 Response admin_disable_user(Context& ctx) {
   return set_user_disabled(ctx, true);

@@ -22,6 +22,8 @@ Response confirm_totp_enrolment(Context& ctx);
 Response admin_users(Context& ctx);
 Response admin_add_user(Context& ctx);
 Response admin_disable_user(Context& ctx);
+// Moves every open case and open task of a staff member to a colleague (before they leave).
+Response admin_hand_over(Context& ctx);
 Response admin_enable_user(Context& ctx);
 
 Response api_me(Context& ctx);

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "http/forms.hpp"
+#include "i18n/i18n.hpp"
 #include "keyring/service.hpp"
 #include "organisations/service.hpp"
 #include "reference/service.hpp"
@@ -321,7 +322,8 @@ json case_json(const Context& ctx, const Labels& l, const Case& c) {
       {"email", in.email},
       {"phone", in.phone},
       {"notify", !in.notify_email.empty()}};
-  j["language"] = c.language;
+  const auto* language = i18n::find(c.language);
+  j["language"] = language ? language->native_name : c.language;
   j["outcome"] = c.outcome ? opt(ctx, outcomes(), *c.outcome) : std::string();
   json files = json::array();
   for (const auto& a : c.attachments) {
@@ -429,8 +431,22 @@ Response render_case(Context& ctx, long long id, const std::map<std::string, std
   json data = case_page_data(ctx, tx, id);
   tx.commit();  // the read is audited
   data.update(http::error_data(ctx, errors));
-  for (const auto& [k, v] : typed.items()) data["typed_" + k] = v;
-  if (typed.contains("event_earliest")) data["coding"]["event_earliest"] = typed["event_earliest"];
+  for (const auto& [k, v] : typed.items()) {
+    if (v.is_string()) data["typed_" + k] = v;
+  }
+  // A coding form with problems keeps every choice made in it, not only the typed date.
+  if (typed.contains("event_earliest")) {
+    auto& coding = data["coding"];
+    coding["event_earliest"] = typed["event_earliest"];
+    auto keep = [&](const char* list, const json& chosen) {
+      for (auto& item : coding[list]) {
+        item["selected"] = std::find(chosen.begin(), chosen.end(), item["code"]) != chosen.end();
+      }
+    };
+    keep("grounds", typed["grounds"]);
+    keep("forms", typed["forms"]);
+    keep("areas", json::array({typed["area"]}));
+  }
   return ctx.page("casework/case", N_("Case"), data, status);
 }
 
@@ -521,7 +537,7 @@ Response post_assign(Context& ctx) {
 Response post_status(Context& ctx) {
   auto in = http::read_form(ctx, {http::Field{"status", 40}, http::Field{"outcome", 40, false}});
   json typed{{"status", in.get("status")}, {"outcome", in.get("outcome")}};
-  return change(ctx, "status", typed, [&](auto& tx, const Actor& a, long long id) {
+  return change(ctx, "status-form", typed, [&](auto& tx, const Actor& a, long long id) {
     if (!in.ok()) require(in);
     move(tx, ctx.app.keys, a, id, in.get("status"), in.get("outcome"), now_seconds());
   });
@@ -532,7 +548,11 @@ Response post_coding(Context& ctx) {
       ctx, {http::Field{"area", 60, false}, http::Field{"event_earliest", 10, false}});
   Coding coding{ctx.field_values("grounds"), ctx.field_values("forms"), in.get("area"),
                 in.get("event_earliest")};
-  return change(ctx, "coding", {{"event_earliest", in.get("event_earliest")}}, [&](auto& tx, const Actor& a, long long id) {
+  json typed{{"event_earliest", in.get("event_earliest")},
+             {"grounds", coding.grounds},
+             {"forms", coding.forms},
+             {"area", coding.area}};
+  return change(ctx, "coding", typed, [&](auto& tx, const Actor& a, long long id) {
     if (!in.ok()) require(in);
     code(tx, ctx.app.keys, a, id, coding, now_seconds());
   });
@@ -617,6 +637,7 @@ json case_api_json(const Context& ctx, const Labels& l, const Case& c) {
     j.erase(page_only);
   }
   j["erased"] = c.erased_at.has_value();
+  j["language"] = c.language;
   j["report"]["grounds"] = c.report.grounds;
   j["report"]["wishes"] = c.report.wishes;
   j["report"]["area"] = c.report.area;

@@ -957,4 +957,54 @@ File attachment(storage::Transaction& tx, const crypto::Keys& keys, const Actor&
   return out;
 }
 
+// ---- Handover ----
+
+std::map<long long, int> open_cases_by_assignee(storage::Transaction& tx,
+                                                long long organisation_id) {
+  std::map<long long, int> out;
+  long long user = 0;
+  int n = 0;
+  soci::statement st =
+      (tx.sql().prepare << "SELECT assigned_to, COUNT(*) FROM reports WHERE organisation_id = :o "
+                           "AND status <> 'closed' AND assigned_to IS NOT NULL GROUP BY assigned_to",
+       soci::use(organisation_id), soci::into(user), soci::into(n));
+  st.execute();
+  while (st.fetch()) out[user] = n;
+  return out;
+}
+
+int hand_over(storage::Transaction& tx, const crypto::Keys& keys, long long actor_user,
+              long long organisation_id, long long from, long long to, long long now) {
+  if (to == from || !assignable(tx, organisation_id, to)) {
+    throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "",
+                {{"to", N_("Choose an advisor or coordinator of this office.")}});
+  }
+  std::vector<std::pair<long long, std::string>> cases;
+  {
+    long long id = 0;
+    std::string reference;
+    soci::statement st =
+        (tx.sql().prepare << "SELECT id, reference FROM reports WHERE organisation_id = :o AND "
+                             "assigned_to = :u AND status <> 'closed'",
+         soci::use(organisation_id), soci::use(from), soci::into(id), soci::into(reference));
+    st.execute();
+    while (st.fetch()) cases.emplace_back(id, reference);
+  }
+  Actor actor{actor_user, organisation_id, {}};
+  for (const auto& [id, reference] : cases) {
+    tx.sql() << "UPDATE reports SET assigned_to = :t WHERE id = :r", soci::use(to), soci::use(id);
+    Found f;
+    f.id = id;
+    f.reference = reference;
+    record(tx, keys, actor, f, "assigned", std::to_string(to), now);
+  }
+  tx.sql() << "UPDATE case_tasks SET assigned_to = :t WHERE assigned_to = :f AND done_at IS NULL "
+              "AND report_id IN (SELECT id FROM reports WHERE organisation_id = :o)",
+      soci::use(to), soci::use(from), soci::use(organisation_id);
+  audit::append(tx, keys,
+                {actor_user, organisation_id, "case.handover", "user", std::to_string(from),
+                 "to " + std::to_string(to) + "; cases " + std::to_string(cases.size())});
+  return static_cast<int>(cases.size());
+}
+
 }  // namespace dime::casework

@@ -3,6 +3,7 @@
 // case that does not exist. Reading personal data and every change are audited in `tx`.
 #pragma once
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -77,6 +78,16 @@ struct File {
 };
 File attachment(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                 long long id, long long attachment_id);
+
+// ---- Handover ----
+
+// Open cases per assignee in the office (user id -> count).
+std::map<long long, int> open_cases_by_assignee(storage::Transaction& tx, long long organisation_id);
+// Moves every open case and open task assigned to `from` in the office to `to` (an advisor or
+// coordinator of the office): before someone leaves. Decryption needs no move, since every key
+// holder of the office holds the office key. Returns how many cases moved; audited.
+int hand_over(storage::Transaction& tx, const crypto::Keys& keys, long long actor_user,
+              long long organisation_id, long long from, long long to, long long now);
 
 // ---- Retention and the person's rights (retention.cpp) ----
 

@@ -75,6 +75,7 @@ Router make_router() {
       {Method::get, "/admin/users", admin, acc::admin_users},
       {Method::post, "/admin/users", admin, acc::admin_add_user},
       {Method::post, "/admin/users/{id}/disable", admin, acc::admin_disable_user},
+      {Method::post, "/admin/users/{id}/handover", admin, acc::admin_hand_over},
       {Method::post, "/admin/users/{id}/enable", admin, acc::admin_enable_user},
       {Method::get, "/admin/settings", admin, organisations::routes::settings_form},
       {Method::post, "/admin/settings", admin, organisations::routes::update_settings},

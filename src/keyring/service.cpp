@@ -201,4 +201,15 @@ std::string unwrap_session(const std::string& session_key, const std::string& wr
   return crypto::decrypt(session_key, from_base64(wrapped), kSessionContext);
 }
 
+bool is_sole_holder(storage::Transaction& tx, long long user_id) {
+  int n = 0;
+  tx.sql() << "SELECT COUNT(*) FROM office_key_grants g JOIN office_keys k ON k.id = "
+              "g.office_key_id WHERE g.user_id = :u AND k.retired_at IS NULL AND NOT EXISTS "
+              "(SELECT 1 FROM office_key_grants g2 JOIN users u2 ON u2.id = g2.user_id WHERE "
+              "g2.office_key_id = g.office_key_id AND g2.user_id <> :u2 AND u2.disabled_at IS "
+              "NULL)",
+      soci::use(user_id), soci::use(user_id), soci::into(n);
+  return n > 0;
+}
+
 }  // namespace dime::keyring

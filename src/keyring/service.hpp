@@ -47,6 +47,9 @@ int share_with_new_members(storage::Transaction& tx, long long user_id,
                            const std::string& user_secret, long long now);
 // A disabled or departed member: every copy they held is destroyed.
 void revoke_all(storage::Transaction& tx, long long user_id);
+// Whether the user holds a current office key that no other active account holds: disabling
+// them would leave that office's reports unreadable for good.
+bool is_sole_holder(storage::Transaction& tx, long long user_id);
 
 // --- The session copy of a user's private key. ---
 struct SessionWrap {

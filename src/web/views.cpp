@@ -26,7 +26,13 @@ mustache::data to_data(const nlohmann::json& j) {
       for (const auto& v : j) d.push_back(to_data(v));
       return d;
     }
-    case nlohmann::json::value_t::string: return mustache::data{j.get<std::string>()};
+    // An empty string is false, as in other Mustache implementations: {{#name}}…{{/name}}
+    // shows only when there is a name, and {{^name}}…{{/name}} when there is none.
+    case nlohmann::json::value_t::string:
+      if (j.get_ref<const std::string&>().empty()) {
+        return mustache::data{mustache::data::type::bool_false};
+      }
+      return mustache::data{j.get<std::string>()};
     case nlohmann::json::value_t::boolean:
       return j.get<bool>() ? mustache::data{mustache::data::type::bool_true}
                            : mustache::data{mustache::data::type::bool_false};

@@ -655,5 +655,68 @@ TEST_F(CaseworkTest, AccessRequestsAndErasureOnRequestAreForCoordinators) {
   EXPECT_EQ(b.post(path(s, "/erase"), {{"confirm", s.reference}})->status, 404);
 }
 
+// --- Handover ---------------------------------------------------------------------------------
+
+TEST_F(CaseworkTest, HandoverMovesOpenCasesAndTasksToAColleague) {
+  long long admin = holder("admin@oslo.no", oslo, Role::admin);
+  (void)admin;
+  auto open_case = report(oslo);
+  auto closed_case = report(oslo);
+  std::string tomorrow = format_date(date_of(now_seconds()) + std::chrono::days{1});
+  for (const auto& s : {open_case, closed_case}) {
+    auto id = std::to_string(s.id);
+    ASSERT_EQ(api(adv, "/api/v1/cases/" + id + "/assign", {{"assignee", advisor}})->status, 200);
+    ASSERT_EQ(api(adv, "/api/v1/cases/" + id + "/tasks",
+                  {{"title", "Follow up"}, {"due_on", tomorrow}, {"assigned_to", advisor}})
+                  ->status,
+              201);
+  }
+  ASSERT_EQ(api(adv, "/api/v1/cases/" + std::to_string(closed_case.id) + "/status",
+                {{"status", "closed"}, {"outcome", "advice"}})
+                ->status,
+            200);
+  std::string url = "/admin/users/" + std::to_string(advisor) + "/handover";
+  EXPECT_EQ(adv.post(url, {{"to", std::to_string(coordinator)}})->status, 403);  // not an admin
+
+  test::Client a(server.port());
+  ASSERT_TRUE(a.sign_in("admin@oslo.no"));
+  auto staff = a.get("/admin/users");
+  EXPECT_NE(staff->body.find("action=\"" + url + "\""), std::string::npos);
+  for (long long wrong : {union_rep, bergen_advisor, advisor}) {
+    EXPECT_EQ(a.post(url, {{"to", std::to_string(wrong)}})->status, 422) << wrong;
+  }
+  ASSERT_EQ(a.post(url, {{"to", std::to_string(coordinator)}})->status, 303);
+  auto assigned = [&](const Sent& s) {
+    return count("SELECT COALESCE(assigned_to, 0) FROM reports WHERE id = " + std::to_string(s.id));
+  };
+  EXPECT_EQ(assigned(open_case), coordinator);
+  EXPECT_EQ(assigned(closed_case), advisor);  // closed cases stay where they were
+  // Every task still to do moves, also on a closed case: nothing is left with someone who left.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM case_tasks WHERE assigned_to = " +
+                  std::to_string(coordinator)),
+            2);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.handover'"), 1);
+  // The colleague reads the case with their own copy of the office key.
+  test::Client coord(server.port());
+  ASSERT_TRUE(coord.sign_in("coord@oslo.no"));
+  EXPECT_NE(coord.get(path(open_case))->body.find("does not rent"), std::string::npos);
+}
+
+TEST_F(CaseworkTest, TheOnlyHolderOfAnOfficeKeyCannotBeDisabled) {
+  // In Bergen only the advisor holds the office key; the new admin has signed in but has no copy.
+  test::make_user(server.db(), server.app().keys, "admin@bergen.no", test::kPassword, bergen,
+                  Role::admin);
+  test::Client a(server.port());
+  ASSERT_TRUE(a.sign_in("admin@bergen.no"));
+  std::string url = "/admin/users/" + std::to_string(bergen_advisor) + "/disable";
+  auto refused = a.post(url, {});
+  EXPECT_EQ(refused->status, 409);
+  EXPECT_NE(refused->body.find("only one who holds"), std::string::npos);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM users WHERE disabled_at IS NOT NULL"), 0);
+  // Once the advisor has signed in (sharing the key with the admin), disabling is allowed.
+  ASSERT_TRUE(test::Client(server.port()).sign_in("adv@bergen.no"));
+  EXPECT_EQ(a.post(url, {})->status, 303);
+}
+
 }  // namespace
 }  // namespace dime
