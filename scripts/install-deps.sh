@@ -12,9 +12,12 @@ packages=(
   libkainjow-mustache-dev
   libboost-locale-dev gettext
   libsodium-dev liboath-dev libqrencode-dev libmagic-dev libmagic-mgc
+  libpango1.0-dev libcairo2-dev fonts-dejavu-core
   libtomlplusplus-dev libcli11-dev libspdlog-dev nlohmann-json3-dev
   libcpp-httplib-dev libgtest-dev libgmock-dev
   sqlite3
+  # reading PDF documents back in the tests
+  poppler-utils
   # PostgreSQL server for the second backend and its tests
   postgresql postgresql-client
   # browser tests and benchmarks

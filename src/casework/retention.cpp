@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/service.hpp"
+#include "casework/referrals.hpp"
 #include "casework/service.hpp"
 #include "core/dates.hpp"
 #include "core/error.hpp"
@@ -28,6 +29,10 @@ void erase(storage::Transaction& tx, const crypto::Keys& keys, std::optional<lon
   tx.sql() << "DELETE FROM report_messages WHERE report_id = :r", soci::use(id);
   tx.sql() << "DELETE FROM case_notes WHERE report_id = :r", soci::use(id);
   tx.sql() << "DELETE FROM case_tasks WHERE report_id = :r", soci::use(id);
+  // Referrals keep where the case went and how it ended; their documents go.
+  tx.sql() << "UPDATE referrals SET draft_sealed = '', other_body_sealed = NULL WHERE "
+              "report_id = :r",
+      soci::use(id);
   tx.sql() << "UPDATE reports SET key_sealed = '', key_receipt = '', content_sealed = '', "
               "wants_notification = 0, erased_at = :t, updated_at = :t2 WHERE id = :r",
       soci::use(now), soci::use(now), soci::use(id);
@@ -52,6 +57,10 @@ void erase_on_request(storage::Transaction& tx, const crypto::Keys& keys, const 
     throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "",
                 {{"confirm", N_("Type the case reference exactly to confirm the erasure.")}});
   }
+  // Erasure at the person's request ends the case: an open one is closed as withdrawn.
+  tx.sql() << "UPDATE reports SET status = 'closed', outcome = 'withdrawn', closed_at = :t "
+              "WHERE id = :id AND status <> 'closed'",
+      soci::use(now), soci::use(id);
   erase(tx, keys, actor.user_id, actor.organisation_id, id, "request", now);
 }
 
@@ -139,7 +148,17 @@ std::string export_case(storage::Transaction& tx, const crypto::Keys& keys, cons
         {"event_earliest", c.coding.event_earliest}}},
       {"messages", messages},
       {"files", files},
-      {"internal_notes", notes}};
+      {"internal_notes", notes},
+      {"referrals", json::array()}};
+  for (const auto& r : referrals_of(tx, actor, id)) {
+    Referral full = open_referral(tx, keys, actor, id, r.id);
+    out["referrals"].push_back({{"body", full.other_body.empty() ? full.body : full.other_body},
+                                {"consent_how", full.consent_how},
+                                {"consent_on", full.consent_on},
+                                {"status", full.status},
+                                {"outcome", full.outcome},
+                                {"document", full.sections}});
+  }
   audit::append(tx, keys,
                 {actor.user_id, actor.organisation_id, "personal_data.export", "case",
                  c.row.reference, "access request"});

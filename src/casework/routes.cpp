@@ -5,6 +5,7 @@
 #include <cctype>
 #include <map>
 
+#include "casework/referrals.hpp"
 #include "casework/service.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
@@ -273,6 +274,9 @@ std::string event_label(const Context& ctx, const Labels& l, const Event& e) {
       {"task_done", N_("Task done")},
       {"evidence", N_("Evidence checklist updated")},
       {"erased", N_("Personal data erased")},
+      {"referral", N_("Referral prepared")},
+      {"referral_draft", N_("Referral document edited")},
+      {"referral_status", N_("Referral status changed")},
   };
   auto it = kLabels.find(e.kind);
   std::string out = it == kLabels.end() ? e.kind : ctx.tr(it->second);
@@ -421,6 +425,23 @@ json case_page_data(Context& ctx, storage::Transaction& tx, long long id) {
   data["erased"] = c.erased_at.has_value();
   data["erased_on"] = c.erased_at ? day(*c.erased_at) : std::string();
   data["coordinator"] = ctx.session->has_any({accounts::Role::coordinator});
+  json referrals = json::array();
+  for (const auto& r : referrals_of(tx, actor_of(ctx), id)) {
+    referrals.push_back({{"id", r.id},
+                         {"body", l.of(l.bodies, r.body, ctx.lang)},
+                         {"status", opt(ctx, referral_statuses(), r.status)},
+                         {"outcome", r.outcome.empty() ? std::string()
+                                                       : opt(ctx, referral_outcomes(), r.outcome)},
+                         {"created", day(r.created_at)}});
+  }
+  data["referrals"] = referrals;
+  data["has_referrals"] = !referrals.empty();
+  json bodies = json::array();
+  for (const auto& e : l.bodies.entries) {
+    if (!e.retired) bodies.push_back({{"code", e.code}, {"label", reference::label(e, ctx.lang)}});
+  }
+  data["bodies"] = bodies;
+  data["consent_ways"] = options_json(ctx, consent_ways(), "");
   return data;
 }
 
@@ -624,6 +645,159 @@ Response export_for_person(Context& ctx) {
   return r;
 }
 
+// ---- Referrals ----
+
+namespace {
+
+long long referral_id(const Context& ctx) { return http::parse_id(ctx.param("referral")); }
+
+// Documents are written in the office's own language: the body they go to reads it.
+struct DocumentLanguage {
+  std::string language;
+  std::string office_name;
+};
+DocumentLanguage document_language(storage::Transaction& tx, const Context& ctx) {
+  auto org = organisations::find(tx, ctx.organisation_id());
+  if (!org) throw Error(ErrorKind::not_found, N_("There is no page at this address."));
+  return {org->default_language, org->name};
+}
+
+Translate translator(const Context& ctx, const std::string& language) {
+  return [&ctx, language](std::string_view msgid) {
+    return ctx.app.catalogues.translate(language, msgid);
+  };
+}
+
+Response render_referral(Context& ctx, long long id, long long rid,
+                         const std::map<std::string, std::string>& errors, const json& typed,
+                         int status) {
+  storage::Transaction tx(ctx.app.db);
+  Labels l = labels_for(tx, ctx);
+  Referral r = open_referral(tx, ctx.app.keys, actor_of(ctx), id, rid);
+  std::string reference;
+  tx.sql() << "SELECT reference FROM reports WHERE id = :id", soci::use(id), soci::into(reference);
+  tx.commit();  // the read is audited
+  json sections = json::array();
+  for (const auto& sec : document_sections(r.kind)) {
+    std::string field = std::string("section_") + sec.code;
+    sections.push_back({{"key", sec.code},
+                        {"heading", ctx.tr(sec.label)},
+                        {"text", typed.contains(field) ? typed[field].get<std::string>()
+                                                       : r.sections[sec.code]},
+                        {"error", errors.count(field) ? ctx.tr(errors.at(field)) : std::string()}});
+  }
+  json next = json::array();
+  for (const auto& o : referral_statuses()) {
+    if (can_move_referral(r.status, o.code)) {
+      next.push_back({{"code", o.code}, {"label", ctx.tr(o.label)}});
+    }
+  }
+  json data = http::error_data(ctx, errors);
+  data.update({{"case_id", id},
+               {"referral_id", rid},
+               {"reference", reference},
+               {"body", r.other_body.empty() ? l.of(l.bodies, r.body, ctx.lang) : r.other_body},
+               {"kind", r.kind},
+               {"status", opt(ctx, referral_statuses(), r.status)},
+               {"outcome", r.outcome.empty() ? std::string() : opt(ctx, referral_outcomes(), r.outcome)},
+               {"consent_how", opt(ctx, consent_ways(), r.consent_how)},
+               {"consent_on", r.consent_on},
+               {"editable", r.status == "draft"},
+               {"sections", sections},
+               {"next_statuses", next},
+               {"has_next", !next.empty()},
+               {"outcomes", options_json(ctx, referral_outcomes(), "")},
+               {"tribunal", r.kind == "tribunal"}});
+  return ctx.page("casework/referral", N_("Referral"), data, status);
+}
+
+}  // namespace
+
+Response post_referral(Context& ctx) {
+  auto in = http::read_form(ctx, {http::Field{"body", 60, false}, http::Field{"other_body", 201, false},
+                                  http::Field{"consent_how", 40, false},
+                                  http::Field{"consent_on", 10, false}});
+  json typed = json::object();
+  for (const auto& [k, v] : in.values) typed[k] = v;
+  long long id = case_id(ctx);
+  long long rid = 0;
+  try {
+    storage::Transaction tx(ctx.app.db);
+    require(in);
+    auto doc = document_language(tx, ctx);
+    rid = create_referral(tx, ctx.app.keys, actor_of(ctx), id, in.get("body"), in.get("other_body"),
+                          in.get("consent_how"), in.get("consent_on"),
+                          translator(ctx, doc.language), now_seconds());
+    tx.commit();
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::unprocessable) throw;
+    return render_case(ctx, id, e.fields(), typed, 422);
+  }
+  return Response::redirect("/cases/" + std::to_string(id) + "/referrals/" + std::to_string(rid));
+}
+
+Response referral_page(Context& ctx) {
+  return render_referral(ctx, case_id(ctx), referral_id(ctx), {}, json::object(), 200);
+}
+
+Response post_referral_draft(Context& ctx) {
+  long long id = case_id(ctx), rid = referral_id(ctx);
+  std::map<std::string, std::string> sections;
+  json typed = json::object();
+  for (const auto& [name, value] : ctx.form()) {
+    if (name.rfind("section_", 0) == 0) {
+      sections[name.substr(8)] = value;
+      typed[name] = valid_text(value) ? value : std::string();
+    }
+  }
+  try {
+    storage::Transaction tx(ctx.app.db);
+    save_draft(tx, ctx.app.keys, actor_of(ctx), id, rid, sections, now_seconds());
+    tx.commit();
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::unprocessable) throw;
+    return render_referral(ctx, id, rid, e.fields(), typed, 422);
+  }
+  return Response::redirect("/cases/" + std::to_string(id) + "/referrals/" + std::to_string(rid) +
+                            "#document");
+}
+
+Response post_referral_status(Context& ctx) {
+  long long id = case_id(ctx), rid = referral_id(ctx);
+  auto in = http::read_form(ctx, {http::Field{"referral_status", 40, false},
+                                  http::Field{"referral_outcome", 40, false}});
+  try {
+    storage::Transaction tx(ctx.app.db);
+    require(in);
+    set_referral_status(tx, ctx.app.keys, actor_of(ctx), id, rid, in.get("referral_status"),
+                        in.get("referral_outcome"), now_seconds());
+    tx.commit();
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::unprocessable) throw;
+    return render_referral(ctx, id, rid, e.fields(), json::object(), 422);
+  }
+  return Response::redirect("/cases/" + std::to_string(id) + "/referrals/" + std::to_string(rid));
+}
+
+Response referral_document(Context& ctx) {
+  long long id = case_id(ctx), rid = referral_id(ctx);
+  storage::Transaction tx(ctx.app.db);
+  Labels l = labels_for(tx, ctx);
+  auto doc = document_language(tx, ctx);
+  std::string body_code;
+  tx.sql() << "SELECT r.body FROM referrals r JOIN reports p ON p.id = r.report_id WHERE r.id = :r "
+              "AND p.id = :p AND p.organisation_id = :o",
+      soci::use(rid), soci::use(id), soci::use(ctx.organisation_id()), soci::into(body_code);
+  std::string pdf = referral_pdf(tx, ctx.app.keys, actor_of(ctx), id, rid,
+                                 translator(ctx, doc.language), doc.office_name,
+                                 l.of(l.bodies, body_code, doc.language));
+  tx.commit();
+  Response r = Response::text(std::move(pdf), "application/pdf");
+  r.set_header("Content-Disposition",
+               "attachment; filename=\"referral-" + std::to_string(rid) + ".pdf\"");
+  return r;
+}
+
 // ---- JSON API ----
 
 namespace {
@@ -727,8 +901,19 @@ Response api_read(Context& ctx) {
   storage::Transaction tx(ctx.app.db);
   Labels l = labels_for(tx, ctx);
   Case c = open(tx, ctx.app.keys, actor_of(ctx), case_id(ctx), now_seconds());
+  json out = case_api_json(ctx, l, c);
+  json referrals = json::array();
+  for (const auto& r : referrals_of(tx, actor_of(ctx), c.row.id)) {
+    referrals.push_back({{"id", r.id},
+                         {"body", r.body},
+                         {"kind", r.kind},
+                         {"status", r.status},
+                         {"outcome", r.outcome},
+                         {"created", utc_date(r.created_at)}});
+  }
+  out["referrals"] = referrals;
   tx.commit();
-  return Response::json(case_api_json(ctx, l, c).dump());
+  return Response::json(out.dump());
 }
 
 Response api_acknowledge(Context& ctx) {
@@ -834,6 +1019,71 @@ Response api_task_done(Context& ctx) {
     complete_task(tx, ctx.app.keys, a, id, task, now_seconds());
     return json{{"done", true}};
   });
+}
+
+Response api_referral_create(Context& ctx) {
+  return api_change(ctx, 201, [&](auto& tx, const Actor& a, long long id, const json& body) {
+    std::map<std::string, std::string> errors;
+    std::string to = http::json_text(body, "body", errors);
+    std::string other = http::json_text(body, "other_body", errors);
+    std::string how = http::json_text(body, "consent_how", errors);
+    std::string on = http::json_text(body, "consent_on", errors);
+    throw_fields(errors);
+    auto doc = document_language(tx, ctx);
+    long long rid = create_referral(tx, ctx.app.keys, a, id, to, other, how, on,
+                                    translator(ctx, doc.language), now_seconds());
+    return json{{"id", rid}};
+  });
+}
+
+Response api_referral_read(Context& ctx) {
+  storage::Transaction tx(ctx.app.db);
+  Referral r = open_referral(tx, ctx.app.keys, actor_of(ctx), case_id(ctx), referral_id(ctx));
+  tx.commit();
+  json out{{"id", r.id},
+           {"body", r.body},
+           {"kind", r.kind},
+           {"other_body", r.other_body},
+           {"consent_how", r.consent_how},
+           {"consent_on", r.consent_on},
+           {"status", r.status},
+           {"outcome", r.outcome},
+           {"created", utc_date(r.created_at)},
+           {"sent", r.sent_at ? json(utc_date(*r.sent_at)) : json(nullptr)},
+           {"sections", r.sections}};
+  return Response::json(out.dump());
+}
+
+Response api_referral_draft(Context& ctx) {
+  long long rid = referral_id(ctx);
+  return api_change(ctx, 200, [&](auto& tx, const Actor& a, long long id, const json& body) {
+    std::map<std::string, std::string> sections;
+    auto it = body.find("sections");
+    if (it == body.end() || !it->is_object()) {
+      throw_fields({{"sections", N_("This must be an object of texts.")}});
+    }
+    for (const auto& [k, v] : it->items()) {
+      if (!v.is_string()) throw_fields({{"sections", N_("This must be an object of texts.")}});
+      sections[k] = v.template get<std::string>();
+    }
+    save_draft(tx, ctx.app.keys, a, id, rid, sections, now_seconds());
+    return json{{"saved", true}};
+  });
+}
+
+Response api_referral_status(Context& ctx) {
+  long long rid = referral_id(ctx);
+  return api_change(
+      ctx, 200,
+      [&](auto& tx, const Actor& a, long long id, const json& body) {
+        std::map<std::string, std::string> errors;
+        std::string status = http::json_text(body, "status", errors);
+        std::string outcome = http::json_text(body, "outcome", errors);
+        throw_fields(errors);
+        set_referral_status(tx, ctx.app.keys, a, id, rid, status, outcome, now_seconds());
+        return json{{"status", status}};
+      },
+      {{"referral_status", "status"}, {"referral_outcome", "outcome"}});
 }
 
 }  // namespace dime::casework::routes

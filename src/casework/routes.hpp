@@ -19,6 +19,11 @@ http::Response post_message(http::Context& ctx);
 http::Response post_task(http::Context& ctx);
 http::Response post_task_done(http::Context& ctx);
 http::Response post_erase(http::Context& ctx);
+http::Response post_referral(http::Context& ctx);
+http::Response referral_page(http::Context& ctx);
+http::Response post_referral_draft(http::Context& ctx);
+http::Response post_referral_status(http::Context& ctx);
+http::Response referral_document(http::Context& ctx);
 http::Response export_for_person(http::Context& ctx);
 
 http::Response api_list(http::Context& ctx);
@@ -32,5 +37,9 @@ http::Response api_note(http::Context& ctx);
 http::Response api_message(http::Context& ctx);
 http::Response api_task(http::Context& ctx);
 http::Response api_task_done(http::Context& ctx);
+http::Response api_referral_create(http::Context& ctx);
+http::Response api_referral_read(http::Context& ctx);
+http::Response api_referral_draft(http::Context& ctx);
+http::Response api_referral_status(http::Context& ctx);
 
 }  // namespace dime::casework::routes

@@ -3,6 +3,8 @@
 // which only staff holding the office key can open (keyring/service.hpp).
 #include "casework/service.hpp"
 
+#include "casework/internal.hpp"
+
 #include <sodium.h>
 
 #include <algorithm>
@@ -23,6 +25,7 @@
 namespace dime::casework {
 
 using nlohmann::json;
+using namespace detail;
 
 // ---- Option lists ----
 
@@ -174,7 +177,7 @@ void set_settings(storage::Transaction& tx, long long organisation_id, const Set
       soci::use(s.retention_months), soci::use(organisation_id);
 }
 
-namespace {
+namespace detail {
 std::string jurisdiction_of(storage::Transaction& tx, long long organisation_id) {
   auto org = organisations::find(tx, organisation_id);
   if (!org) throw Error(ErrorKind::not_found, N_("There is no page at this address."));
@@ -185,7 +188,7 @@ reference::List office_list(storage::Transaction& tx, long long organisation_id,
                             reference::Category c) {
   return reference::for_organisation(tx, organisation_id, jurisdiction_of(tx, organisation_id), c);
 }
-}  // namespace
+}  // namespace detail
 
 std::vector<TimeLimit> time_limits(storage::Transaction& tx, long long organisation_id) {
   std::vector<TimeLimit> out;
@@ -217,19 +220,7 @@ std::vector<std::pair<long long, std::string>> assignable_staff(storage::Transac
 
 // ---- Finding a case ----
 
-namespace {
-
-// What every rule needs of a case: found only in the actor's office.
-struct Found {
-  long long id = 0;
-  std::string reference;
-  std::string status;
-  long long office_key_id = 0;
-  std::string key_sealed;
-  std::optional<long long> acknowledged_at;
-  std::optional<long long> feedback_at;
-  std::optional<long long> erased_at;
-};
+namespace detail {
 
 Found find(storage::Transaction& tx, const Actor& actor, long long id) {
   Found f;
@@ -321,6 +312,10 @@ std::vector<std::string> codes_of(storage::Transaction& tx, const char* table, l
   while (st.fetch()) out.push_back(code);
   return out;
 }
+
+}  // namespace detail
+
+namespace {
 
 // A query whose WHERE clause grows with the filters chosen; every value is bound.
 class Query {

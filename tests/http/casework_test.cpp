@@ -3,7 +3,10 @@
 // evidence checklist, deadlines, and every refusal: wrong role, another office, a disabled
 // account, a tampered session key, malformed input.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "accounts/service.hpp"
@@ -716,6 +719,139 @@ TEST_F(CaseworkTest, TheOnlyHolderOfAnOfficeKeyCannotBeDisabled) {
   // Once the advisor has signed in (sharing the key with the admin), disabling is allowed.
   ASSERT_TRUE(test::Client(server.port()).sign_in("adv@bergen.no"));
   EXPECT_EQ(a.post(url, {})->status, 303);
+}
+
+// --- Referrals --------------------------------------------------------------------------------
+
+// The text of a PDF, as poppler's pdftotext reads it.
+std::string pdf_text(const std::string& pdf) {
+  std::string path = ::testing::TempDir() + "/referral-" + std::to_string(::getpid()) + ".pdf";
+  std::ofstream(path, std::ios::binary) << pdf;
+  std::string out;
+  if (FILE* p = ::popen(("pdftotext -enc UTF-8 '" + path + "' -").c_str(), "r")) {
+    char buf[4096];
+    std::size_t n = 0;
+    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+    ::pclose(p);
+  }
+  std::remove(path.c_str());
+  return out;
+}
+
+TEST_F(CaseworkTest, AReferralToTheTribunalHasAComplaintDraftThatBecomesAPdf) {
+  auto s = report(oslo, {{"narrative", "Utleier sa at han ikke leier ut til «sånne som meg». Blåbær, "
+                                       "ærlig og øyeblikkelig."},
+                         {"party_name", "Hansen Eiendom AS"},
+                         {"reporter_type", "witness"},
+                         {"affected_consent", "yes"},
+                         {"witnesses", "Kari Nordmann"}});
+  auto id = std::to_string(s.id);
+  ASSERT_EQ(api(adv, "/api/v1/cases/" + id + "/coding",
+                {{"grounds", {"ethnicity"}}, {"forms", {"harassment"}}, {"area", "housing"}})
+                ->status,
+            200);
+  std::string today = format_date(date_of(now_seconds()));
+  std::string referrals = "/api/v1/cases/" + id + "/referrals";
+
+  auto missing = api(adv, referrals, {{"body", "diskrimineringsnemnda"}});
+  ASSERT_EQ(missing->status, 422);
+  auto fields = json::parse(missing->body)["error"]["fields"];
+  EXPECT_TRUE(fields.contains("consent_how"));
+  EXPECT_TRUE(fields.contains("consent_on"));
+  EXPECT_EQ(api(adv, referrals, {{"body", "the_moon"}, {"consent_how", "in_writing"},
+                                 {"consent_on", today}})
+                ->status,
+            422);
+  auto page_error = adv.post(path(s, "/referrals"), {{"body", "diskrimineringsnemnda"},
+                                                     {"consent_on", "yesterday"}});
+  EXPECT_EQ(page_error->status, 422);
+  EXPECT_NE(page_error->body.find("value=\"yesterday\""), std::string::npos);
+
+  auto made = api(adv, referrals, {{"body", "diskrimineringsnemnda"}, {"consent_how", "in_writing"},
+                                   {"consent_on", today}});
+  ASSERT_EQ(made->status, 201) << made->body;
+  std::string rid = std::to_string(json::parse(made->body)["id"].get<long long>());
+  std::string one = referrals + "/" + rid;
+  auto r = json::parse(adv.get(one)->body);
+  EXPECT_EQ(r["kind"], "tribunal");
+  EXPECT_EQ(r["status"], "draft");
+  auto sections = r["sections"];
+  for (const char* k : {"what_happened", "prohibition", "timeline", "place", "people",
+                        "power_of_attorney", "documents"}) {
+    EXPECT_TRUE(sections.contains(k)) << k;
+  }
+  EXPECT_NE(sections["what_happened"].get<std::string>().find("Blåbær"), std::string::npos);
+  EXPECT_NE(sections["prohibition"].get<std::string>().find("§ 13"), std::string::npos);
+  EXPECT_NE(sections["people"].get<std::string>().find("Hansen Eiendom AS"), std::string::npos);
+  EXPECT_NE(sections["people"].get<std::string>().find("Kari Nordmann"), std::string::npos);
+  EXPECT_FALSE(sections["power_of_attorney"].get<std::string>().empty());
+
+  // The advisor edits, then downloads the PDF.
+  ASSERT_EQ(api(adv, one + "/draft",
+                {{"sections", {{"what_happened", "Utleier avviste søknaden på grunn av etnisitet. "
+                                                 "Vitnet hørte det. Før: «ingen utlendinger».\n"
+                                                 "قال المؤجر إنه لا يؤجر للأجانب"}}}})
+                ->status,
+            200);
+  auto pdf = adv.get(path(s, "/referrals/" + rid + "/pdf"));
+  ASSERT_EQ(pdf->status, 200);
+  EXPECT_EQ(pdf->get_header_value("Content-Type"), "application/pdf");
+  ASSERT_EQ(pdf->body.substr(0, 5), "%PDF-");
+  std::string text = pdf_text(pdf->body);
+  EXPECT_NE(text.find("avviste søknaden på grunn av etnisitet"), std::string::npos) << text;
+  EXPECT_NE(text.find("Hansen Eiendom"), std::string::npos) << text;
+  // Arabic comes out as Arabic letters in reading order (shaped by pango, not boxes). Words
+  // without the lam-alef ligature, which pdftotext decomposes in visual order, are checked.
+  EXPECT_NE(text.find("قال المؤجر"), std::string::npos) << text;
+  EXPECT_NE(text.find("يؤجر"), std::string::npos) << text;
+  EXPECT_NE(text.find(s.reference), std::string::npos);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'personal_data.export'"), 1);
+  // The draft is ciphertext.
+  EXPECT_EQ(count("SELECT COUNT(*) FROM referrals WHERE draft_sealed LIKE '%Hansen%'"), 0);
+
+  // Workflow: sending makes the case "referred" and the document final.
+  EXPECT_EQ(api(adv, one + "/status", {{"status", "decided"}, {"outcome", "upheld"}})->status, 422);
+  ASSERT_EQ(api(adv, one + "/status", {{"status", "sent"}})->status, 200);
+  EXPECT_EQ(json::parse(adv.get("/api/v1/cases/" + id)->body)["status"], "referred");
+  EXPECT_EQ(api(adv, one + "/draft", {{"sections", {{"what_happened", "x"}}}})->status, 409);
+  auto no_outcome = api(adv, one + "/status", {{"status", "decided"}});
+  ASSERT_EQ(no_outcome->status, 422);
+  EXPECT_TRUE(json::parse(no_outcome->body)["error"]["fields"].contains("outcome"));
+  ASSERT_EQ(api(adv, one + "/status", {{"status", "decided"}, {"outcome", "upheld"}})->status, 200);
+  EXPECT_EQ(json::parse(adv.get(one)->body)["outcome"], "upheld");
+
+  // Another office sees none of it.
+  test::Client b(server.port());
+  ASSERT_TRUE(b.sign_in("adv@bergen.no"));
+  EXPECT_EQ(b.get(one)->status, 404);
+  EXPECT_EQ(b.get(path(s, "/referrals/" + rid + "/pdf"))->status, 404);
+  EXPECT_EQ(b.get(path(s, "/referrals/" + rid))->status, 404);
+  // The case page lists the referral; its own page renders the final document.
+  EXPECT_NE(adv.get(path(s))->body.find("/referrals/" + rid), std::string::npos);
+  EXPECT_EQ(adv.get(path(s, "/referrals/" + rid))->status, 200);
+}
+
+TEST_F(CaseworkTest, APoliceReferralIsAnIncidentSummaryAndOtherBodiesNeedAName) {
+  auto s = report(oslo, {{"wishes", {"police"}}});
+  std::string today = format_date(date_of(now_seconds()));
+  std::string referrals = "/api/v1/cases/" + std::to_string(s.id) + "/referrals";
+  auto made = api(adv, referrals, {{"body", "police"}, {"consent_how", "by_phone"},
+                                   {"consent_on", today}});
+  ASSERT_EQ(made->status, 201) << made->body;
+  auto r = json::parse(adv.get(referrals + "/" +
+                               std::to_string(json::parse(made->body)["id"].get<long long>()))
+                           ->body);
+  EXPECT_EQ(r["kind"], "police");
+  EXPECT_TRUE(r["sections"].contains("wishes"));
+  EXPECT_FALSE(r["sections"].contains("power_of_attorney"));
+  EXPECT_EQ(api(adv, referrals, {{"body", "other"}, {"consent_how", "in_person"},
+                                 {"consent_on", today}})
+                ->status,
+            422);
+  EXPECT_EQ(api(adv, referrals, {{"body", "other"}, {"other_body", "Oslo kommune, skoleetaten"},
+                                 {"consent_how", "in_person"}, {"consent_on", today}})
+                ->status,
+            201);
 }
 
 }  // namespace
