@@ -53,7 +53,34 @@ submitted=$(sqlite3 "$work/dime.sqlite" "SELECT COUNT(*) FROM reports")
 commit_rate=$(./build/bench/bench/dime_bench_commit_rate "$work/commit.sqlite" "$secs")
 rss_kb=$(ps -o rss= -p "${pids[1]}" | tr -d ' ')
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+# The case list: 100,000 demo cases in one office, an advisor signed in, page 1 (50 rows) with
+# the total count, and the same with filters (open cases with a deadline at risk).
+cases_db="sqlite://$work/cases.sqlite"
+mkdir -p "$work/cases"
+gen_start=$(date +%s.%N)
+./build/bench/dime demo --cases 100000 --database "$cases_db" --data-dir "$work/cases" >/dev/null
+gen_secs=$(awk -v a="$gen_start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+./build/bench/dime serve --listen 127.0.0.1:18092 --threads 2 --database "$cases_db" \
+  --data-dir "$work/cases" --default-language en >"$work/cases.log" 2>&1 & pids+=($!)
+wait_for http://127.0.0.1:18092/healthz
+jar="$work/cookies.txt"
+csrf=$(curl -fs -c "$jar" http://127.0.0.1:18092/login | sed -n 's/.*name="_csrf" value="\([^"]*\)".*/\1/p' | head -n1)
+curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "_csrf=$csrf" \
+  --data-urlencode "email=advisor@oslo.demo.dime.local" \
+  --data-urlencode "password=demo-password-not-for-real-use" http://127.0.0.1:18092/login
+session=$(awk '$6 == "dime_session" {print $7}' "$jar")
+test -n "$session" || { echo "could not sign in to the case list server" >&2; exit 1; }
+cookie="Cookie: dime_session=$session"
+curl -fs -H "$cookie" -o /dev/null http://127.0.0.1:18092/cases  # warm-up, and it must answer 200
+read -r list_rps list_p99 < <(wrk -t2 -c50 -d"${secs}s" --latency -H "$cookie" \
+  http://127.0.0.1:18092/cases | awk '/^Requests\/sec:/ {r=$2} $1 == "99%" {p=$2} END {print r, p}')
+read -r risk_rps risk_p99 < <(wrk -t2 -c50 -d"${secs}s" --latency -H "$cookie" \
+  "http://127.0.0.1:18092/cases?status=open&deadline=at_risk&sort=oldest" |
+  awk '/^Requests\/sec:/ {r=$2} $1 == "99%" {p=$2} END {print r, p}')
+read -r api_rps api_p99 < <(wrk -t2 -c50 -d"${secs}s" --latency -H "$cookie" \
+  http://127.0.0.1:18092/api/v1/cases | awk '/^Requests\/sec:/ {r=$2} $1 == "99%" {p=$2} END {print r, p}')
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { r = a / b; printf (r < 0.01 ? "%.4f" : "%.2f"), r }'; }
 {
   echo "# Benchmark results"
   echo
@@ -80,5 +107,14 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
   echo "~25 submissions/s, about 90,000 an hour."
   echo
   echo "Resident memory of \`dime serve\` after the run: $((rss_kb / 1024)) MiB."
+  echo
+  echo "The case list with 100,000 cases in one office (\`dime demo --cases 100000\`: ${gen_secs} s to"
+  echo "generate and seal them), signed in as an advisor, 50 rows per page with the total count:"
+  echo
+  echo "| What | Requests/s | p99 | Ratio to hello |"
+  echo "|---|---|---|---|"
+  echo "| \`GET /cases\` (page 1, newest first, deadlines per row) | $list_rps | $list_p99 | $(ratio "$list_rps" "$hello_rps") |"
+  echo "| \`GET /cases?status=open&deadline=at_risk&sort=oldest\` | $risk_rps | $risk_p99 | $(ratio "$risk_rps" "$hello_rps") |"
+  echo "| \`GET /api/v1/cases\` (the same page as JSON) | $api_rps | $api_p99 | $(ratio "$api_rps" "$hello_rps") |"
 } > bench/RESULTS.md
 cat bench/RESULTS.md

@@ -455,6 +455,11 @@ Response render_case(Context& ctx, long long id, const std::map<std::string, std
   for (const auto& [k, v] : typed.items()) {
     if (v.is_string()) data["typed_" + k] = v;
   }
+  // A referral form with problems keeps the body and the way of consent chosen in it.
+  for (const auto& [list, field] : {std::pair{"bodies", "body"}, {"consent_ways", "consent_how"}}) {
+    if (!typed.contains(field)) continue;
+    for (auto& item : data[list]) item["selected"] = item["code"] == typed[field];
+  }
   // A coding form with problems keeps every choice made in it, not only the typed date.
   if (typed.contains("event_earliest")) {
     auto& coding = data["coding"];

@@ -106,6 +106,13 @@ int erase_expired(storage::Transaction& tx, const crypto::Keys& keys, long long 
 std::string export_case(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                         long long id, long long now);
 
+// ---- Demo data (demo.cpp) ----
+
+// `count` fictitious cases spread over the last three years in a demo office (refused for any
+// other office), sealed like real ones but without working receipts. Returns `count`.
+int generate_demo_cases(storage::Transaction& tx, long long organisation_id, int count,
+                        long long now);
+
 inline constexpr std::size_t kMaxNote = 10000;
 inline constexpr std::size_t kMaxTaskTitle = 200;
 

@@ -3,6 +3,7 @@
 
 #include "accounts/service.hpp"
 #include "audit/service.hpp"
+#include "casework/service.hpp"
 #include "cli/cli.hpp"
 #include "core/clock.hpp"
 #include "organisations/service.hpp"
@@ -47,15 +48,31 @@ constexpr DemoUser kMunicipalityStaff[] = {
 void register_demo(CLI::App& app, Shared& shared) {
   auto* cmd =
       app.add_subcommand("demo", "Load demo data (marked DEMO) for every feature that exists");
+  static int cases = 0;
+  cmd->add_option("--cases", cases,
+                  "Also add this many fictitious cases to the first demo help office (for trying "
+                  "the case list and for benchmarks; they have no working receipts)")
+      ->check(CLI::Range(0, 2000000));
   cmd->callback([&shared] {
     auto db = open_database(shared.config);
     storage::migrate(*db);
     auto keys = load_keys(shared.config, *db);
+    auto add_cases = [&db] {
+      if (cases == 0) return;
+      storage::Transaction tx(*db);
+      long long office = 0;
+      tx.sql() << "SELECT MIN(id) FROM organisations WHERE is_demo = 1 AND kind = 'help_office'",
+          soci::into(office);
+      casework::generate_demo_cases(tx, office, cases, now_seconds());
+      tx.commit();
+      std::cout << cases << " demo cases added to demo office " << office << "\n";
+    };
     storage::Transaction tx(*db);
     int existing = 0;
     tx.sql() << "SELECT COUNT(*) FROM organisations WHERE is_demo = 1", soci::into(existing);
     if (existing > 0) {
       std::cout << "demo data already loaded\n";
+      add_cases();
       return;
     }
     std::cout << "Demo accounts (password for all: " << kDemoPassword << "):\n";
@@ -89,6 +106,7 @@ void register_demo(CLI::App& app, Shared& shared) {
       }
     }
     tx.commit();
+    add_cases();
   });
 }
 

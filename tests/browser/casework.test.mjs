@@ -1,15 +1,18 @@
 // Browser test of DiMe's casework: a real Chromium against a real `dime serve`. A report arrives through the JSON API;
 // an advisor finds it in the queue (whose filters work without JavaScript), acknowledges, assigns and codes it,
-// writes to the person, keeps an internal note and a task, and closes it with an outcome; the person reads the
+// writes to the person, keeps an internal note and a task, refers the case to the tribunal with the person's consent
+// (edits the complaint draft, downloads it as PDF, marks it sent) and closes it with an outcome; the person reads the
 // office's message (and not the note) with the receipt; a coordinator sees the deadlines page, which an advisor may
 // not, and reads the case in right-to-left Arabic. Every staff page is checked for WCAG 2.1 AA with axe-core.
 // Run: cd tests/browser && npm install && DIME_BIN=/path/to/dime node --test casework.test.mjs
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 import {
   assertAccessible, CHROMIUM_OPTIONS, freePort, runDime, startServer, stopServer,
@@ -39,6 +42,13 @@ const REPORT = {
 const MESSAGE = 'Thank you for your report. Could you tell us the address of the flat and when you called?';
 const NOTE = 'Internal: the same landlord appears in an earlier case from 2024; check it before replying.';
 const TASK = 'Ask the landlord for a written statement';
+// Appended to the first section of the complaint draft: Norwegian letters must survive the form, the database and the PDF.
+const EDIT = 'Vitnet Bjørn Ærø så det på gården i Tromsø, og søsteren hennes hørte samtalen på høyttaler.';
+
+/** Today as YYYY-MM-DD in UTC, the server's calendar for the day consent was given. */
+function today() {
+  return new Date().toISOString().slice(0, 10);
+}
 
 /** Tomorrow as YYYY-MM-DD in UTC, the server's calendar for due dates. */
 function tomorrow() {
@@ -80,6 +90,43 @@ async function caseAction(page, action, expected = 303) {
     await page.locator('div.error-summary[role="alert"]').waitFor();
   }
   return response;
+}
+
+/**
+ * Submits the form with `action` that leads to a referral page (the case page's form that prepares a referral, or
+ * one on the referral page) and checks the answer: 303 to the referral page, which then loads with 200; resolves to
+ * the referral page's path.
+ */
+async function referralAction(page, action) {
+  const form = page.locator(`form[action="${action}"]`);
+  const shown = page.waitForResponse((r) => r.request().method() === 'GET'
+    && /^\/cases\/\d+\/referrals\/\d+$/.test(new URL(r.url()).pathname));
+  shown.catch(() => {}); // not awaited when the POST is not redirected
+  const response = await submitWith(page, form.locator('button[type="submit"]'), action);
+  assert.equal(response.status(), 303, `POST ${action} answered ${response.status()}`);
+  assert.equal((await shown).status(), 200, `the referral page after POST ${action}`);
+  const referralPath = new URL(page.url()).pathname;
+  assert.match(referralPath, /^\/cases\/\d+\/referrals\/\d+$/);
+  return referralPath;
+}
+
+/** Duplicate ids on the page, and form controls in <main> without a label, as a list of problems. */
+async function idAndLabelProblems(page) {
+  return page.evaluate(() => {
+    const seen = {};
+    for (const element of document.querySelectorAll('[id]')) seen[element.id] = (seen[element.id] ?? 0) + 1;
+    const duplicates = Object.entries(seen).filter(([, n]) => n > 1).map(([id, n]) => `id "${id}" is used ${n} times`);
+    const unlabelled = [...document.querySelectorAll('main select, main textarea, main input:not([type="hidden"])')]
+      .filter((control) => control.labels.length === 0 && !control.getAttribute('aria-label'))
+      .map((control) => `${control.localName}#${control.id} has no label`);
+    return [...duplicates, ...unlabelled];
+  });
+}
+
+/** The text pdftotext reads from the PDF `file`, with every run of white space as one space. */
+async function pdfText(file) {
+  const { stdout } = await promisify(execFile)('pdftotext', ['-enc', 'UTF-8', file, '-']);
+  return stdout.replace(/\s+/g, ' ');
 }
 
 /** The status shown at the top of the case page (with the outcome of a closed case). */
@@ -319,8 +366,90 @@ describe('casework in a real browser', () => {
         }
       });
 
+      let referralPath;
+      let editedWhatHappened;
+      await step('the advisor prepares a referral to the tribunal, which needs the person\'s consent', async () => {
+        await page.goto(casePath);
+        const referrals = `${casePath}/referrals`;
+        assert.equal(await page.locator(`form#referral-form[action="${referrals}"]`).count(), 1);
+        assert.equal(await page.locator('section[aria-labelledby="referrals-title"] ul.referrals').count(), 0,
+          'no referrals yet');
+        await page.locator('select#consent_how').selectOption('');
+        await page.locator('input#consent_on').fill('');
+        await caseAction(page, referrals, 422);
+        for (const field of ['consent_how', 'consent_on']) {
+          await page.locator(`div.error-summary a[href="#${field}"]`).waitFor();
+          await page.locator(`#referral-form p.field-error#${field}-error`).waitFor();
+          const control = page.locator(`#${field}`);
+          assert.equal(await control.getAttribute('aria-invalid'), 'true', `#${field} is marked invalid`);
+          assert.match(await control.getAttribute('aria-describedby'), new RegExp(`\\b${field}-error\\b`));
+        }
+        assert.equal(await page.locator('p.field-error#body-error').count(), 0, 'the body was fine');
+        await assertAccessible(page, 'the case page with a referral error');
+
+        await page.locator('select#body').selectOption('diskrimineringsnemnda');
+        await page.locator('select#consent_how').selectOption('in_writing');
+        await page.locator('input#consent_on').fill(today());
+        referralPath = await referralAction(page, referrals);
+        assert.ok(referralPath.startsWith(`${referrals}/`), 'the referral belongs to the case');
+      });
+
+      await step('the advisor edits the complaint draft, with Norwegian letters, and it is kept', async () => {
+        const keys = ['what_happened', 'prohibition', 'timeline', 'place', 'people', 'power_of_attorney', 'documents'];
+        for (const key of keys) {
+          await page.locator(`form[action="${referralPath}/draft"] textarea#section_${key}`).waitFor();
+        }
+        const whatHappened = page.locator('textarea#section_what_happened');
+        const drafted = await whatHappened.inputValue();
+        assert.ok(drafted.includes(REPORT.narrative), 'the draft starts from the report\'s narrative');
+        await assertAccessible(page, 'the referral page');
+        assert.deepEqual(await idAndLabelProblems(page), [], 'ids and labels of the referral page');
+
+        editedWhatHappened = `${drafted.trimEnd()}\n\n${EDIT}`;
+        await whatHappened.fill(editedWhatHappened);
+        assert.equal(await referralAction(page, `${referralPath}/draft`), referralPath);
+        assert.equal(await whatHappened.inputValue(), editedWhatHappened, 'the edited text is kept');
+        assert.ok((await whatHappened.inputValue()).includes(EDIT));
+      });
+
+      await step('the advisor downloads the document as PDF, with the edit and the case reference', async () => {
+        const pdfPath = `${referralPath}/pdf`;
+        const link = page.locator('a#pdf');
+        assert.equal(await link.getAttribute('href'), pdfPath);
+        // A download fires no "response" event: the file itself shows what the server sent.
+        const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
+        assert.equal(new URL(download.url()).pathname, pdfPath);
+        assert.equal(download.suggestedFilename(), `referral-${referralPath.split('/').at(-1)}.pdf`);
+        const file = path.join(dir, download.suggestedFilename());
+        await download.saveAs(file);
+        assert.equal(await download.failure(), null);
+        assert.equal((await readFile(file)).subarray(0, 5).toString('latin1'), '%PDF-');
+        const text = await pdfText(file);
+        assert.ok(text.includes(EDIT), `the PDF holds the edited sentence with æøå; it reads:\n${text}`);
+        assert.ok(text.includes(sent.reference), 'the PDF names the case');
+      });
+
+      await step('the advisor marks the referral sent: the document is final and the case is referred', async () => {
+        await page.locator('select#referral_status').selectOption('sent');
+        assert.equal(await referralAction(page, `${referralPath}/status`), referralPath);
+        assert.equal((await page.locator('dd#referral-status-now').textContent()).trim(), 'Sent');
+        assert.equal(await page.locator(`form[action="${referralPath}/draft"]`).count(), 0, 'a sent document is final');
+        await page.locator('#document p.narrative', { hasText: EDIT }).waitFor();
+
+        await Promise.all([page.waitForURL((url) => url.pathname === casePath),
+          page.locator(`main a[href="${casePath}"]`).first().click()]);
+        assert.equal(await caseStatus(page), 'Referred');
+        const body = (await page.locator('select#body option[value="diskrimineringsnemnda"]').textContent()).trim();
+        const listed = page.locator('section[aria-labelledby="referrals-title"] ul.referrals li')
+          .filter({ has: page.locator(`a[href="${referralPath}"]`) });
+        assert.equal(await listed.count(), 1, 'the referral is listed on the case page');
+        assert.equal((await listed.locator('a').textContent()).trim(), body);
+        assert.match((await listed.textContent()).trim(), new RegExp(`: Sent, ${today()}$`));
+      });
+
       await step('the advisor gives advice and closes the case, which needs an outcome', async () => {
         await page.goto(casePath);
+        // From "referred" (see the step before) a case can still move on to "advice given".
         await page.locator('select#status').selectOption('advice_given');
         await caseAction(page, `${casePath}/status`);
         assert.match(await caseStatus(page), /^Advice given\b/);
@@ -408,16 +537,7 @@ describe('casework in a real browser', () => {
     });
 
     await t.test('every id on the case page is unique and every form control has a label', async () => {
-      const problems = await page.evaluate(() => {
-        const seen = {};
-        for (const element of document.querySelectorAll('[id]')) seen[element.id] = (seen[element.id] ?? 0) + 1;
-        const duplicates = Object.entries(seen).filter(([, n]) => n > 1).map(([id, n]) => `id "${id}" is used ${n} times`);
-        const unlabelled = [...document.querySelectorAll('main select, main textarea, main input:not([type="hidden"])')]
-          .filter((control) => control.labels.length === 0 && !control.getAttribute('aria-label'))
-          .map((control) => `${control.localName}#${control.id} has no label`);
-        return [...duplicates, ...unlabelled];
-      });
-      assert.deepEqual(problems, []);
+      assert.deepEqual(await idAndLabelProblems(page), []);
     });
 
     await t.test('a coding error keeps the grounds, forms and area that were chosen', async () => {
@@ -430,6 +550,17 @@ describe('casework in a real browser', () => {
       assert.ok(await page.locator('#ground-disability').isChecked(), 'the ground is still ticked');
       assert.ok(await page.locator('#form-direct_discrimination').isChecked(), 'the form is still ticked');
       assert.equal(await page.locator('#area').inputValue(), 'housing', 'the area is still chosen');
+    });
+
+    await t.test('a referral error keeps the body and the way of consent that were chosen', async () => {
+      await page.locator('select#body').selectOption('diskrimineringsnemnda');
+      await page.locator('select#consent_how').selectOption('in_writing');
+      await page.locator('input#consent_on').fill('14.03.2025');
+      await caseAction(page, `${casePath}/referrals`, 422);
+      await page.locator('p.field-error#consent_on-error').waitFor();
+      assert.equal(await page.locator('input#consent_on').inputValue(), '14.03.2025', 'the typed day is kept');
+      assert.equal(await page.locator('select#consent_how').inputValue(), 'in_writing', 'the way of consent is kept');
+      assert.equal(await page.locator('select#body').inputValue(), 'diskrimineringsnemnda', 'the body is kept');
     });
   });
 });

@@ -13,6 +13,7 @@
 #include "casework/service.hpp"
 #include "core/clock.hpp"
 #include "core/dates.hpp"
+#include "core/error.hpp"
 #include "crypto/crypto.hpp"
 #include "intake/service.hpp"
 #include "support/test_support.hpp"
@@ -852,6 +853,22 @@ TEST_F(CaseworkTest, APoliceReferralIsAnIncidentSummaryAndOtherBodiesNeedAName) 
                                  {"consent_how", "in_person"}, {"consent_on", today}})
                 ->status,
             201);
+}
+
+TEST_F(CaseworkTest, DemoCasesGoOnlyIntoDemoOfficesAndOpenLikeRealOnes) {
+  {
+    storage::Transaction tx(server.db());
+    EXPECT_THROW(casework::generate_demo_cases(tx, oslo, 5, now_seconds()), Error);
+    tx.sql() << "UPDATE organisations SET is_demo = 1 WHERE id = :o", soci::use(oslo);
+    EXPECT_EQ(casework::generate_demo_cases(tx, oslo, 60, now_seconds()), 60);
+    tx.commit();
+  }
+  auto page = json::parse(adv.get("/api/v1/cases")->body);
+  EXPECT_EQ(page["total"], 60);
+  EXPECT_EQ(page["cases"].size(), 50u);
+  long long id = page["cases"][0]["id"];
+  auto c = json::parse(adv.get("/api/v1/cases/" + std::to_string(id))->body);
+  EXPECT_NE(c["report"]["narrative"].get<std::string>().find("DEMO"), std::string::npos);
 }
 
 }  // namespace
