@@ -511,6 +511,18 @@ Response queue(Context& ctx) {
   return render_queue(ctx, filter_from_query(ctx), false, N_("Cases"));
 }
 
+Response my_cases(Context& ctx) {
+  storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
+  json rows = json::array();
+  for (const auto& r : brought_by(tx, ctx.organisation_id(), ctx.user_id())) {
+    rows.push_back({{"reference", r.reference},
+                    {"status", opt(ctx, intake::statuses(), r.status)},
+                    {"received", day(r.created_at)},
+                    {"updated", day(r.updated_at)}});
+  }
+  return ctx.page("casework/my_cases", N_("My cases"), {{"rows", rows}, {"empty", rows.empty()}});
+}
+
 Response deadlines_page(Context& ctx) {
   Filter f;
   f.deadline = "at_risk";

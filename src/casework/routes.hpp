@@ -6,6 +6,8 @@
 namespace dime::casework::routes {
 
 http::Response queue(http::Context& ctx);
+// A union representative's own cases: reference, status and dates only.
+http::Response my_cases(http::Context& ctx);
 http::Response deadlines_page(http::Context& ctx);
 http::Response case_page(http::Context& ctx);
 http::Response download(http::Context& ctx);

@@ -952,6 +952,22 @@ File attachment(storage::Transaction& tx, const crypto::Keys& keys, const Actor&
   return out;
 }
 
+// ---- Cases a union representative brought ----
+
+std::vector<Row> brought_by(storage::Transaction& tx, long long organisation_id, long long user_id) {
+  std::vector<Row> out;
+  Row r;
+  soci::statement st =
+      (tx.sql().prepare << "SELECT id, reference, status, created_at, updated_at FROM reports "
+                           "WHERE organisation_id = :o AND opened_by = :u ORDER BY created_at "
+                           "DESC, id DESC LIMIT 200",
+       soci::use(organisation_id), soci::use(user_id), soci::into(r.id), soci::into(r.reference),
+       soci::into(r.status), soci::into(r.created_at), soci::into(r.updated_at));
+  st.execute();
+  while (st.fetch()) out.push_back(r);
+  return out;
+}
+
 // ---- Handover ----
 
 std::map<long long, int> open_cases_by_assignee(storage::Transaction& tx,

@@ -79,6 +79,12 @@ struct File {
 File attachment(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                 long long id, long long attachment_id);
 
+// ---- Cases a union representative brought ----
+
+// The cases `user_id` opened in the office (readable fields only): a union representative
+// follows these, and nothing else. Newest first, at most 200.
+std::vector<Row> brought_by(storage::Transaction& tx, long long organisation_id, long long user_id);
+
 // ---- Handover ----
 
 // Open cases per assignee in the office (user id -> count).

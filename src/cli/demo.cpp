@@ -72,6 +72,7 @@ void register_demo(CLI::App& app, Shared& shared) {
     tx.sql() << "SELECT COUNT(*) FROM organisations WHERE is_demo = 1", soci::into(existing);
     if (existing > 0) {
       std::cout << "demo data already loaded\n";
+      tx.commit();  // nothing written; ends the write transaction before add_cases opens one
       add_cases();
       return;
     }

@@ -1,10 +1,11 @@
 // `dime serve`: migrate, create the first administrator if the database is empty, serve HTTP.
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <iostream>
 #include <mutex>
-#include <stop_token>
 #include <thread>
 
 #include "accounts/service.hpp"
@@ -26,22 +27,47 @@ std::vector<std::string> language_codes() {
   for (const auto& l : i18n::languages()) codes.push_back(l.code);
   return codes;
 }
-// Every hour (and at start), erase what the offices' retention periods no longer allow. Each
-// instance runs it; erasing twice is harmless, since an erased case is skipped.
-void retention_loop(const std::stop_token& stop, App& app) {
-  std::mutex m;
-  std::condition_variable_any cv;
-  std::unique_lock lock(m);
-  do {
-    try {
-      storage::Transaction tx(app.db);
-      int n = casework::erase_expired(tx, app.keys, now_seconds());
-      tx.commit();
-      if (n > 0) spdlog::info("retention: erased the personal data of {} closed case(s)", n);
-    } catch (const std::exception& e) {
-      spdlog::error("retention: {}", e.what());
+// Runs `job` at once and then every `period` on its own thread, until destroyed.
+class Periodic {
+ public:
+  Periodic(std::chrono::seconds period, std::function<void()> job)
+      : thread_([this, period, job = std::move(job)] {
+          std::unique_lock lock(mutex_);
+          do {
+            lock.unlock();
+            job();
+            lock.lock();
+          } while (!wake_.wait_for(lock, period, [this] { return stopping_; }));
+        }) {}
+  ~Periodic() {
+    {
+      std::lock_guard guard(mutex_);
+      stopping_ = true;
     }
-  } while (!cv.wait_for(lock, stop, std::chrono::hours(1), [] { return false; }));
+    wake_.notify_all();
+    thread_.join();
+  }
+  Periodic(const Periodic&) = delete;
+  Periodic& operator=(const Periodic&) = delete;
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: starts after the members it uses exist
+};
+
+// Erase what the offices' retention periods no longer allow. Every instance runs it; erasing
+// twice is harmless, since an erased case is skipped.
+void erase_expired_now(App& app) {
+  try {
+    storage::Transaction tx(app.db);
+    int n = casework::erase_expired(tx, app.keys, now_seconds());
+    tx.commit();
+    if (n > 0) spdlog::info("retention: erased the personal data of {} closed case(s)", n);
+  } catch (const std::exception& e) {
+    spdlog::error("retention: {}", e.what());
+  }
 }
 }  // namespace
 
@@ -89,9 +115,7 @@ void register_serve(CLI::App& app, Shared& shared) {
     }
     auto router = http::make_router();
     http::Server server(application, router);
-    std::jthread retention([&application](const std::stop_token& st) {
-      retention_loop(st, application);
-    });
+    Periodic retention(std::chrono::hours(1), [&application] { erase_expired_now(application); });
     spdlog::info("DiMe {} listening on http://{} ({}), {} threads", DIME_VERSION, config.listen,
                  storage::backend_name(db->backend()), config.threads);
     server.run(listen.host, listen.port);

@@ -95,6 +95,7 @@ Response Context::page(const std::string& template_name, const std::string& titl
     layout["is_caseworker"] =
         session->has_any({accounts::Role::advisor, accounts::Role::coordinator});
     layout["is_coordinator"] = session->has_any({accounts::Role::coordinator});
+    layout["is_union_rep"] = session->has_any({accounts::Role::union_representative});
   } else if (session) {
     layout["signing_in"] = true;
   }

@@ -56,6 +56,7 @@ Router make_router() {
       // Casework in the active office
       {Method::get, "/cases", casework, cw::queue},
       {Method::get, "/deadlines", coordinator, cw::deadlines_page},
+      {Method::get, "/my-cases", Access::roles_of({Role::union_representative}), cw::my_cases},
       {Method::get, "/cases/{id}", casework, cw::case_page},
       {Method::get, "/cases/{id}/files/{file}", casework, cw::download},
       {Method::post, "/cases/{id}/acknowledge", casework, cw::post_acknowledge},

@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "accounts/model.hpp"
 #include "core/clock.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -126,6 +127,27 @@ std::string ref_label(const reference::List& list, const std::string& code,
   return e ? reference::label(*e, lang) : code;
 }
 
+// A staff member taking a report for someone: an advisor or coordinator on the phone or at
+// the desk, or a union representative for a member. Only in their active office.
+struct Taker {
+  long long user_id = 0;
+  std::string channel;  // phone, walk_in, union
+  bool union_rep = false;
+};
+std::optional<Taker> taker(http::Context& ctx) {
+  if (!ctx.session || ctx.session->pending() != accounts::Session::Pending::none) return {};
+  using accounts::Role;
+  if (ctx.session->has_any({Role::advisor, Role::coordinator})) {
+    std::string channel = ctx.field("channel");
+    if (channel != "walk_in") channel = "phone";
+    return Taker{ctx.user_id(), channel, false};
+  }
+  if (ctx.session->has_any({Role::union_representative})) {
+    return Taker{ctx.user_id(), "union", true};
+  }
+  return {};
+}
+
 http::Response render_step(http::Context& ctx, const FormOptions& opts,
                            const std::vector<organisations::Organisation>& offices,
                            const ReportInput& in, int step,
@@ -144,6 +166,13 @@ http::Response render_step(http::Context& ctx, const FormOptions& opts,
     bool shown = std::find(here.begin(), here.end(), name) != here.end();
     if (name == "office" && offices.size() == 1) shown = false;
     if (!shown) hidden.push_back({{"name", name}, {"value", value}});
+  }
+  if (auto t = taker(ctx)) {
+    data["taker"] = true;
+    data["taker_union"] = t->union_rep;
+    data["channel_phone"] = t->channel == "phone";
+    data["channel_walk_in"] = t->channel == "walk_in";
+    if (step != 1 && !t->union_rep) hidden.push_back({{"name", "channel"}, {"value", t->channel}});
   }
   data["hidden"] = hidden;
   const std::string& lang = ctx.lang;
@@ -237,6 +266,8 @@ http::Response report_form(http::Context& ctx) {
     }
   }
   if (offices.size() == 1) in.organisation_id = offices.front().id;
+  // Staff taking a report for someone take it for their own office.
+  if (taker(ctx) && in.organisation_id == 0) in.organisation_id = ctx.organisation_id();
   auto opts = options_for(tx, office_for(offices, in.organisation_id));
   return render_step(ctx, opts, offices, in, 1, {}, 200);
 }
@@ -246,6 +277,7 @@ http::Response report_step(http::Context& ctx) {
   std::vector<organisations::Organisation> offices;
   FormOptions opts;
   ReportInput in = read_input(ctx);
+  if (taker(ctx) && in.organisation_id == 0) in.organisation_id = ctx.organisation_id();
   {
     storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
     offices = offices_or_fail(tx);
@@ -277,11 +309,14 @@ http::Response report_step(http::Context& ctx) {
   }
   auto files = read_files(ctx);
   const auto receipt = new_receipt(ctx.app.keys);  // outside the write transaction
+  // Staff take reports for people in their own office only; the office counts as chosen.
+  auto staff = taker(ctx);
+  if (staff && in.organisation_id != ctx.organisation_id()) staff.reset();
   Submitted sent;
   {
     storage::Transaction tx(ctx.app.db);
     std::string subject = address_subject(ctx, "report-address");
-    if (throttle::exceeded(tx, subject, kSubmissionsPerAddress, now)) {
+    if (!staff && throttle::exceeded(tx, subject, kSubmissionsPerAddress, now)) {
       return render_step(
           ctx, opts, offices, in, step,
           {{"send", N_("Many reports have come from your network in the last hour. Please wait a "
@@ -289,7 +324,9 @@ http::Response report_step(http::Context& ctx) {
           429);
     }
     try {
-      sent = submit(tx, ctx.app.keys, in, files, "web", ctx.lang, now, receipt);
+      sent = staff ? submit(tx, ctx.app.keys, in, files, staff->channel, ctx.lang, now, receipt,
+                            staff->user_id)
+                   : submit(tx, ctx.app.keys, in, files, "web", ctx.lang, now, receipt);
     } catch (const Error& e) {
       if (e.kind() != ErrorKind::unprocessable) throw;
       // Show the first step with a problem (files are on the last one).
@@ -306,7 +343,9 @@ http::Response report_step(http::Context& ctx) {
     tx.commit();  // the receipt is shown only after the report is durable
   }
   spdlog::info("report {} received", sent.reference);
-  json data{{"reference", sent.reference}, {"receipt", format_receipt(sent.receipt)}};
+  json data{{"reference", sent.reference},
+            {"receipt", format_receipt(sent.receipt)},
+            {"taken_by_staff", staff.has_value()}};
   return ctx.page("intake/receipt", N_("Your report has been sent"), data, 201);
 }
 

@@ -398,7 +398,8 @@ NewReceipt new_receipt(const crypto::Keys& keys) {
 
 Submitted submit(storage::Transaction& tx, const crypto::Keys& keys, const ReportInput& in,
                  const std::vector<Attachment>& files, const std::string& channel,
-                 const std::string& language, long long now, const NewReceipt& receipt) {
+                 const std::string& language, long long now, const NewReceipt& receipt,
+                 std::optional<long long> opened_by) {
   auto office = organisations::find(tx, in.organisation_id);
   if (!office || office->kind != organisations::Kind::help_office) {
     throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "no office",
@@ -457,6 +458,10 @@ Submitted submit(storage::Transaction& tx, const crypto::Keys& keys, const Repor
   for (const auto& w : in.wishes) {
     tx.sql() << "INSERT INTO report_wishes (report_id, code) VALUES (:r, :c)",
         soci::use(out.report_id), soci::use(w);
+  }
+  if (opened_by) {
+    tx.sql() << "UPDATE reports SET opened_by = :u WHERE id = :r", soci::use(*opened_by),
+        soci::use(out.report_id);
   }
   store_attachments(tx, out.report_id, std::nullopt, out.reference, report_key, files, now);
   sodium_memzero(report_key.data(), report_key.size());

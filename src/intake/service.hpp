@@ -52,9 +52,12 @@ NewReceipt new_receipt(const crypto::Keys& keys);
 // Seals and stores a valid report; throws Error(unprocessable) with per-field messages, and
 // Error(unavailable) when the office has no key pair yet. Committed by the caller: the receipt
 // may be shown only after the commit.
+// `opened_by`: the staff member who took the report for the person (a call, a visit, a union
+// member), recorded with the channel.
 Submitted submit(storage::Transaction& tx, const crypto::Keys& keys, const ReportInput& in,
                  const std::vector<Attachment>& files, const std::string& channel,
-                 const std::string& language, long long now, const NewReceipt& receipt);
+                 const std::string& language, long long now, const NewReceipt& receipt,
+                 std::optional<long long> opened_by = std::nullopt);
 
 // Receipts: 16 digits; spaces and dashes are ignored. Empty when it cannot be a receipt.
 std::string normalise_receipt(std::string_view typed);

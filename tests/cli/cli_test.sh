@@ -34,6 +34,9 @@ fails "user add refuses an unknown office" bash -c "echo 'correct horse battery 
 check "the database file holds no name or e-mail in clear" bash -c "! grep -a -q -e 'Ada Test' -e 'a@example.no' '$dir/dime.sqlite' '$dir/dime.sqlite-wal' 2>/dev/null"
 check "demo loads marked demo data" bash -c "'$dime' demo ${common[*]} | grep -q 'DEMO Diskrimineringshjelpen Oslo'"
 check "demo runs only once" bash -c "'$dime' demo ${common[*]} | grep -q 'already loaded'"
+check "demo adds fictitious cases to the demo office" bash -c "'$dime' demo --cases 25 ${common[*]} | grep -q '25 demo cases added'"
+check "retention run erases closed cases that are due" bash -c "'$dime' retention run ${common[*]} | grep -q 'erased the personal data of [0-9]* closed'"
+check "a second retention run finds nothing more" bash -c "'$dime' retention run ${common[*]} | grep -q 'erased the personal data of 0 closed'"
 check "audit verify passes on an untouched log" bash -c "'$dime' audit verify ${common[*]} | grep -q 'audit log intact'"
 
 printf 'database = "sqlite://%s/from-config.sqlite"\ndata-dir = "%s/config-data"\n\n[serve]\nlisten = "127.0.0.1:1"\n' "$dir" "$dir" > "$dir/dime.toml"

@@ -871,5 +871,46 @@ TEST_F(CaseworkTest, DemoCasesGoOnlyIntoDemoOfficesAndOpenLikeRealOnes) {
   EXPECT_NE(c["report"]["narrative"].get<std::string>().find("DEMO"), std::string::npos);
 }
 
+// --- Reports taken by staff, and the union representative's cases -----------------------------
+
+TEST_F(CaseworkTest, StaffTakeReportsForPeopleAndUnionRepresentativesFollowTheirOwn) {
+  auto walk_in = test::web_report(adv, "She came to the office: the bouncer refused her.",
+                                  {{"channel", "walk_in"}});
+  ASSERT_EQ(walk_in->status, 201) << walk_in->body;
+  EXPECT_NE(walk_in->body.find("id=\"taken-by-staff\""), std::string::npos);
+  EXPECT_EQ(count("SELECT COUNT(*) FROM reports WHERE channel = 'walk_in' AND opened_by = " +
+                  std::to_string(advisor)),
+            1);
+
+  test::Client rep(server.port());
+  ASSERT_TRUE(rep.sign_in("rep@union.no"));
+  auto by_rep = test::web_report(rep, "The foreman gives my member the worst shifts.",
+                                 {{"channel", "walk_in"}});  // a union report stays "union"
+  ASSERT_EQ(by_rep->status, 201) << by_rep->body;
+  EXPECT_EQ(count("SELECT COUNT(*) FROM reports WHERE channel = 'union' AND opened_by = " +
+                  std::to_string(union_rep)),
+            1);
+  auto from_public = report(oslo);  // someone else's case
+
+  auto mine = rep.get("/my-cases");
+  ASSERT_EQ(mine->status, 200);
+  std::string rep_ref;
+  {
+    storage::Transaction tx(server.db(), storage::Transaction::Mode::read);
+    tx.sql() << "SELECT reference FROM reports WHERE channel = 'union'", soci::into(rep_ref);
+  }
+  EXPECT_NE(mine->body.find(rep_ref), std::string::npos);
+  EXPECT_EQ(mine->body.find(from_public.reference), std::string::npos);
+  EXPECT_EQ(mine->body.find("worst shifts"), std::string::npos);  // status only, no text
+  // The case itself stays closed to them, and their list to everyone else.
+  EXPECT_EQ(rep.get(path(from_public))->status, 403);
+  EXPECT_EQ(adv.get("/my-cases")->status, 403);
+  // The advisor's list has both, with their channels.
+  auto list = json::parse(adv.get("/api/v1/cases")->body);
+  std::set<std::string> channels;
+  for (const auto& c : list["cases"]) channels.insert(c["channel"]);
+  EXPECT_EQ(channels, (std::set<std::string>{"api", "union", "walk_in"}));
+}
+
 }  // namespace
 }  // namespace dime

@@ -50,21 +50,7 @@ class IntakeTest : public ::testing::Test {
   // Walks the web form through every step with valid answers; returns the last response.
   httplib::Result web_report(const std::string& narrative, Pairs extra = {},
                              const std::vector<test::Client::File>& files = {}) {
-    client.get("/report");
-    Pairs all{{"reporter_type", "self"}, {"narrative", narrative},  {"event_period", "spring 2025"},
-              {"municipality", "Oslo"},  {"place_kind", "shop"},    {"area", "goods_and_services"},
-              {"grounds", "ethnicity"},  {"grounds", "religion"},   {"party_kind", "business"},
-              {"wishes", "advice"},      {"contact_mode", "email"}, {"email", "person@example.org"},
-              {"name", "Amina Hassan"},  {"consent", "yes"}};
-    for (auto& e : extra) all.push_back(e);
-    for (int step = 1;; ++step) {
-      Pairs form = all;
-      form.emplace_back("step", std::to_string(step));
-      form.emplace_back("action", step == 5 ? "send" : "next");
-      auto r = client.post_multipart("/report", form,
-                                     step == 5 ? files : std::vector<test::Client::File>{});
-      if (step == 5 || !r || r->status != 200) return r;
-    }
+    return test::web_report(client, narrative, std::move(extra), files);
   }
   static std::string receipt_in(const std::string& html) {
     std::smatch m;

@@ -133,6 +133,26 @@ nlohmann::json valid_report_json() {
           {"consent", true}};
 }
 
+httplib::Result web_report(Client& client, const std::string& narrative,
+                           std::vector<std::pair<std::string, std::string>> extra,
+                           const std::vector<Client::File>& files) {
+  using Pairs = std::vector<std::pair<std::string, std::string>>;
+  client.get("/report");
+  Pairs all{{"reporter_type", "self"}, {"narrative", narrative},  {"event_period", "spring 2025"},
+            {"municipality", "Oslo"},  {"place_kind", "shop"},    {"area", "goods_and_services"},
+            {"grounds", "ethnicity"},  {"grounds", "religion"},   {"party_kind", "business"},
+            {"wishes", "advice"},      {"contact_mode", "email"}, {"email", "person@example.org"},
+            {"name", "Amina Hassan"},  {"consent", "yes"}};
+  for (auto& e : extra) all.push_back(e);
+  for (int step = 1;; ++step) {
+    Pairs form = all;
+    form.emplace_back("step", std::to_string(step));
+    form.emplace_back("action", step == 5 ? "send" : "next");
+    auto r = client.post_multipart("/report", form, step == 5 ? files : std::vector<Client::File>{});
+    if (step == 5 || !r || r->status != 200) return r;
+  }
+}
+
 TestServer::TestServer()
     : db_(std::make_unique<storage::Database>(tdb_.url(), 6)), router_(http::make_router()) {
   storage::migrate(*db_);

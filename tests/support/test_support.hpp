@@ -112,4 +112,10 @@ class Client {
   std::string csrf_;
 };
 
+// Walks the five-step web report form at /report with valid answers (an e-mail contact, a shop
+// case) plus `extra` fields; returns the last response (201 with the receipt when sent).
+httplib::Result web_report(Client& client, const std::string& narrative,
+                           std::vector<std::pair<std::string, std::string>> extra = {},
+                           const std::vector<Client::File>& files = {});
+
 }  // namespace dime::test
