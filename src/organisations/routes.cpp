@@ -27,7 +27,8 @@ http::Response render_settings(http::Context& ctx, const std::map<std::string, s
             {"help_office", org->kind == Kind::help_office},
             {"acknowledge_days", std::to_string(s.acknowledge_days)},
             {"feedback_days", std::to_string(s.feedback_days)},
-            {"limit_warning_days", std::to_string(s.limit_warning_days)}};
+            {"limit_warning_days", std::to_string(s.limit_warning_days)},
+            {"retention_months", std::to_string(s.retention_months)}};
   data.update(typed);
   data.update(http::error_data(ctx, errors));
   return ctx.page("organisations/settings", N_("Organisation settings"), data, status);
@@ -68,16 +69,16 @@ http::Response update_settings(http::Context& ctx) {
 
 http::Response update_case_settings(http::Context& ctx) {
   auto in = http::read_form(ctx, {http::Field{"acknowledge_days", 4}, http::Field{"feedback_days", 4},
-                                  http::Field{"limit_warning_days", 4}});
+                                  http::Field{"limit_warning_days", 4},
+                                  http::Field{"retention_months", 4}});
   json typed = json::object();
   for (const auto& [k, v] : in.values) typed[k] = v;
   try {
     storage::Transaction tx(ctx.app.db);
-    // Retention is kept as it is until the erasure job exists to honour it.
-    casework::Settings s = casework::settings_of(tx, ctx.organisation_id());
-    s.acknowledge_days = number_or(in.get("acknowledge_days"), -1);
-    s.feedback_days = number_or(in.get("feedback_days"), -1);
-    s.limit_warning_days = number_or(in.get("limit_warning_days"), -1);
+    casework::Settings s{number_or(in.get("acknowledge_days"), -1),
+                         number_or(in.get("feedback_days"), -1),
+                         number_or(in.get("limit_warning_days"), -1),
+                         number_or(in.get("retention_months"), -1)};
     auto org = find(tx, ctx.organisation_id());
     if (!org || org->kind != Kind::help_office) {
       throw Error(ErrorKind::not_found, N_("There is no page at this address."));
@@ -87,7 +88,8 @@ http::Response update_case_settings(http::Context& ctx) {
                   ctx.audit_event("organisation.update", "organisation", std::to_string(org->id),
                                   "case deadlines " + std::to_string(s.acknowledge_days) + "/" +
                                       std::to_string(s.feedback_days) + "/" +
-                                      std::to_string(s.limit_warning_days)));
+                                      std::to_string(s.limit_warning_days) + "; retention " +
+                                      std::to_string(s.retention_months)));
     tx.commit();
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::unprocessable) throw;

@@ -912,5 +912,32 @@ TEST_F(CaseworkTest, StaffTakeReportsForPeopleAndUnionRepresentativesFollowTheir
   EXPECT_EQ(channels, (std::set<std::string>{"api", "union", "walk_in"}));
 }
 
+TEST_F(CaseworkTest, AdministratorsSetTheOfficesDeadlinesAndRetention) {
+  holder("admin@oslo.no", oslo, Role::admin);
+  test::Client a(server.port());
+  ASSERT_TRUE(a.sign_in("admin@oslo.no"));
+  ASSERT_EQ(a.get("/admin/settings")->status, 200);
+  auto bad = a.post("/admin/settings/cases", {{"acknowledge_days", "0"},
+                                              {"feedback_days", "90"},
+                                              {"limit_warning_days", "180"},
+                                              {"retention_months", "forever"}});
+  EXPECT_EQ(bad->status, 422);
+  EXPECT_NE(bad->body.find("id=\"retention_months-error\""), std::string::npos);
+  EXPECT_NE(bad->body.find("id=\"acknowledge_days-error\""), std::string::npos);
+  EXPECT_NE(bad->body.find("value=\"forever\""), std::string::npos);
+  ASSERT_EQ(a.post("/admin/settings/cases", {{"acknowledge_days", "5"},
+                                             {"feedback_days", "60"},
+                                             {"limit_warning_days", "90"},
+                                             {"retention_months", "12"}})
+                ->status,
+            303);
+  storage::Transaction tx(server.db(), storage::Transaction::Mode::read);
+  auto s = casework::settings_of(tx, oslo);
+  EXPECT_EQ(s.acknowledge_days, 5);
+  EXPECT_EQ(s.retention_months, 12);
+  // Only administrators change them.
+  EXPECT_EQ(adv.post("/admin/settings/cases", {{"retention_months", "1"}})->status, 403);
+}
+
 }  // namespace
 }  // namespace dime
