@@ -29,4 +29,5 @@ cmake -S . -B build/asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDIME_SANITIZE=ON \
   -DDIME_TEST_PG_URL="$pg_url" -DDIME_BROWSER_TESTS=OFF >/dev/null
 cmake --build build/asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  LSAN_OPTIONS="suppressions=$top/scripts/lsan.supp" \
   ctest --test-dir build/asan --output-on-failure -j "$jobs"
