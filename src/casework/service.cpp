@@ -280,13 +280,7 @@ void record(storage::Transaction& tx, const crypto::Keys& keys, const Actor& act
 
 void check_text(std::map<std::string, std::string>& e, const std::string& field,
                 const std::string& text, std::size_t max) {
-  if (text.empty()) {
-    e[field] = N_("This field is required.");
-  } else if (!valid_text(text)) {
-    e[field] = N_("This field contains characters we cannot read.");
-  } else if (text.size() > max) {
-    e[field] = N_("This is too long.");
-  }
+  if (const char* problem = text_problem(text, max, true)) e[field] = problem;
 }
 
 void throw_if(const std::map<std::string, std::string>& e) {

@@ -1,6 +1,8 @@
 // Text checks through Boost.Locale's UTF conversion (strict mode stops at a broken sequence).
 #include "core/text.hpp"
 
+#include "core/translatable.hpp"
+
 #include <algorithm>
 #include <boost/locale/encoding_utf.hpp>
 #include <cctype>
@@ -17,6 +19,13 @@ bool valid_text(std::string_view s) {
   } catch (const boost::locale::conv::conversion_error&) {
     return false;
   }
+}
+
+const char* text_problem(std::string_view value, std::size_t max, bool required) {
+  if (!valid_text(value)) return N_("This field contains characters we cannot read.");
+  if (value.size() > max) return N_("This is too long.");
+  if (required && value.empty()) return N_("This field is required.");
+  return nullptr;
 }
 
 std::string trimmed(std::string_view s) {

@@ -7,6 +7,9 @@ namespace dime {
 
 // Well-formed UTF-8 without NUL bytes.
 bool valid_text(std::string_view s);
+// What is wrong with a typed value, as a msgid: characters we cannot read, too long (more than
+// `max` bytes), or missing when required; nullptr when it is fine. Every input path uses it.
+const char* text_problem(std::string_view value, std::size_t max, bool required);
 // Without leading and trailing spaces, tabs and line breaks.
 std::string trimmed(std::string_view s);
 // A plausible e-mail address: one '@' with text before it, a domain with a dot after it, no

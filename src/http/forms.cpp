@@ -14,13 +14,9 @@ FormInput read_form(Context& ctx, std::initializer_list<Field> schema) {
     auto it = raw.find(f.name);
     std::string value = it == raw.end() ? std::string() : it->second;
     if (f.trim) value = trimmed(value);
-    if (!valid_text(value)) {
-      in.errors[f.name] = N_("This field contains characters we cannot read.");
-      value.clear();
-    } else if (value.size() > f.max_length) {
-      in.errors[f.name] = N_("This is too long.");
-    } else if (f.required && value.empty()) {
-      in.errors[f.name] = N_("This field is required.");
+    if (const char* problem = text_problem(value, f.max_length, f.required)) {
+      in.errors[f.name] = problem;
+      if (!valid_text(value)) value.clear();  // never shown again
     }
     in.values[f.name] = std::move(value);
   }

@@ -188,13 +188,7 @@ bool valid_phone(const std::string& p) {
 
 void check_text(std::map<std::string, std::string>& errors, const std::string& field,
                 const std::string& value, std::size_t max, bool required) {
-  if (!valid_text(value)) {
-    errors[field] = N_("This field contains characters we cannot read.");
-  } else if (value.size() > max) {
-    errors[field] = N_("This is too long.");
-  } else if (required && value.empty()) {
-    errors[field] = N_("This field is required.");
-  }
+  if (const char* problem = text_problem(value, max, required)) errors[field] = problem;
 }
 
 bool offered(const reference::List& list, const std::string& code) {
