@@ -300,6 +300,7 @@ Referral open_referral(storage::Transaction& tx, const crypto::Keys& keys, const
                        long long id, long long referral_id) {
   Found f = find(tx, actor, id);
   Stored row = load(tx, f, referral_id);
+  row.r.case_reference = f.reference;
   if (!f.erased_at) decrypt(row, report_key(tx, actor, f), f.reference);
   audit::append(tx, keys,
                 {actor.user_id, actor.organisation_id, "personal_data.read", "case", f.reference,
@@ -378,10 +379,13 @@ void set_referral_status(storage::Transaction& tx, const crypto::Keys& keys, con
 
 std::string referral_pdf(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                          long long id, long long referral_id, const Translate& tr,
-                         const std::string& office_name, const std::string& body_label) {
+                         const std::string& language, const std::string& office_name) {
   Found f = find(tx, actor, id);
   Stored row = load(tx, f, referral_id);
   decrypt(row, report_key(tx, actor, f), f.reference);
+  auto bodies = office_list(tx, actor.organisation_id, reference::Category::referral_bodies);
+  const auto* entry = bodies.find(row.r.body);
+  const std::string body_label = entry ? reference::label(*entry, language) : row.r.body;
   documents::Document doc;
   const std::string to = row.r.other_body.empty() ? body_label : row.r.other_body;
   if (row.r.kind == "tribunal") {

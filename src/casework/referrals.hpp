@@ -27,6 +27,7 @@ const std::vector<Option>& document_sections(const std::string& kind);
 
 struct Referral {
   long long id = 0;
+  std::string case_reference;
   std::string body;  // reference data code
   std::string kind;
   std::string other_body;  // the name, for a body not in the list (decrypted)
@@ -63,10 +64,10 @@ void save_draft(storage::Transaction& tx, const crypto::Keys& keys, const Actor&
 void set_referral_status(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                          long long id, long long referral_id, const std::string& status,
                          const std::string& outcome, long long now);
-// The document as PDF; audited as an export of personal data.
+// The document as PDF, in `language` (the office's); audited as an export of personal data.
 std::string referral_pdf(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                          long long id, long long referral_id, const Translate& tr,
-                         const std::string& office_name, const std::string& body_label);
+                         const std::string& language, const std::string& office_name);
 
 inline constexpr std::size_t kMaxSection = 20000;
 

@@ -691,8 +691,6 @@ Response render_referral(Context& ctx, long long id, long long rid,
   storage::Transaction tx(ctx.app.db);
   Labels l = labels_for(tx, ctx);
   Referral r = open_referral(tx, ctx.app.keys, actor_of(ctx), id, rid);
-  std::string reference;
-  tx.sql() << "SELECT reference FROM reports WHERE id = :id", soci::use(id), soci::into(reference);
   tx.commit();  // the read is audited
   json sections = json::array();
   for (const auto& sec : document_sections(r.kind)) {
@@ -712,7 +710,7 @@ Response render_referral(Context& ctx, long long id, long long rid,
   json data = http::error_data(ctx, errors);
   data.update({{"case_id", id},
                {"referral_id", rid},
-               {"reference", reference},
+               {"reference", r.case_reference},
                {"body", r.other_body.empty() ? l.of(l.bodies, r.body, ctx.lang) : r.other_body},
                {"kind", r.kind},
                {"status", opt(ctx, referral_statuses(), r.status)},
@@ -799,15 +797,9 @@ Response post_referral_status(Context& ctx) {
 Response referral_document(Context& ctx) {
   long long id = case_id(ctx), rid = referral_id(ctx);
   storage::Transaction tx(ctx.app.db);
-  Labels l = labels_for(tx, ctx);
   auto doc = document_language(tx, ctx);
-  std::string body_code;
-  tx.sql() << "SELECT r.body FROM referrals r JOIN reports p ON p.id = r.report_id WHERE r.id = :r "
-              "AND p.id = :p AND p.organisation_id = :o",
-      soci::use(rid), soci::use(id), soci::use(ctx.organisation_id()), soci::into(body_code);
   std::string pdf = referral_pdf(tx, ctx.app.keys, actor_of(ctx), id, rid,
-                                 translator(ctx, doc.language), doc.office_name,
-                                 l.of(l.bodies, body_code, doc.language));
+                                 translator(ctx, doc.language), doc.language, doc.office_name);
   tx.commit();
   Response r = Response::text(std::move(pdf), "application/pdf");
   r.set_header("Content-Disposition",
