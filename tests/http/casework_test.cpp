@@ -689,6 +689,9 @@ TEST_F(CaseworkTest, HandoverMovesOpenCasesAndTasksToAColleague) {
   for (long long wrong : {union_rep, bergen_advisor, advisor}) {
     EXPECT_EQ(a.post(url, {{"to", std::to_string(wrong)}})->status, 422) << wrong;
   }
+  for (const char* malformed : {"", "abc", "-3", "12x"}) {
+    EXPECT_EQ(a.post(url, {{"to", malformed}})->status, 422) << malformed;
+  }
   ASSERT_EQ(a.post(url, {{"to", std::to_string(coordinator)}})->status, 303);
   auto assigned = [&](const Sent& s) {
     return count("SELECT COALESCE(assigned_to, 0) FROM reports WHERE id = " + std::to_string(s.id));
@@ -815,6 +818,20 @@ TEST_F(CaseworkTest, AReferralToTheTribunalHasAComplaintDraftThatBecomesAPdf) {
   ASSERT_EQ(api(adv, one + "/status", {{"status", "sent"}})->status, 200);
   EXPECT_EQ(json::parse(adv.get("/api/v1/cases/" + id)->body)["status"], "referred");
   EXPECT_EQ(api(adv, one + "/draft", {{"sections", {{"what_happened", "x"}}}})->status, 409);
+  // Malformed drafts never reach the document (checked on a fresh draft).
+  auto second = api(adv, referrals, {{"body", "ldo"}, {"consent_how", "by_phone"},
+                                     {"consent_on", today}});
+  ASSERT_EQ(second->status, 201);
+  std::string draft = referrals + "/" +
+                      std::to_string(json::parse(second->body)["id"].get<long long>()) + "/draft";
+  EXPECT_EQ(api(adv, draft, {{"sections", "what_happened"}})->status, 422);
+  EXPECT_EQ(api(adv, draft, {{"sections", {{"what_happened", 42}}}})->status, 422);
+  EXPECT_EQ(api(adv, draft, {{"sections", {{"what_happened", std::string(30000, 'x')}}}})->status,
+            422);
+  EXPECT_EQ(adv.post_raw(draft, "{\"sections\":", "application/json",
+                         {{"X-CSRF-Token", adv.csrf()}})
+                ->status,
+            400);
   auto no_outcome = api(adv, one + "/status", {{"status", "decided"}});
   ASSERT_EQ(no_outcome->status, 422);
   EXPECT_TRUE(json::parse(no_outcome->body)["error"]["fields"].contains("outcome"));
