@@ -9,13 +9,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
 import {
-  assertAccessible, CHROMIUM_OPTIONS, freePort, runDime, startServer, stopServer,
+  assertAccessible, startDime,
 } from './support.mjs';
 
 const OFFICE = 'Casework Test Office';
@@ -173,33 +171,16 @@ async function showCases(page) {
 // ---- the tests ----
 
 describe('casework in a real browser', () => {
-  let dir;
-  let server;
+  let dime; // startDime: dir, baseURL, browser
   let browser;
   let baseURL;
 
   before(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'dime-browser-casework-'));
-    const storage = ['--database', `sqlite://${path.join(dir, 'dime.sqlite')}`, '--data-dir', dir];
-    // The id is the last line: on a new database the migration log line comes first, also on stdout.
-    const officeId = (await runDime(['office', 'add', '--name', OFFICE, '--jurisdiction', 'no', ...storage]))
-      .trim().split('\n').at(-1);
-    assert.match(officeId, /^\d+$/, 'office add prints the new organisation id');
-    for (const user of [ADVISOR, COORDINATOR]) { // in this order: see ADVISOR and COORDINATOR
-      await runDime(['user', 'add', '--email', user.email, '--name', user.name, '--role', user.role,
-        '--office', officeId, '--password-stdin', ...storage], `${user.password}\n`);
-    }
-    const port = await freePort();
-    server = await startServer(['--listen', `127.0.0.1:${port}`, ...storage, '--default-language', 'en']);
-    baseURL = `http://127.0.0.1:${port}`;
-    browser = await chromium.launch(CHROMIUM_OPTIONS); // a fresh temporary profile each run
+    dime = await startDime('dime-browser-casework-', OFFICE, [ADVISOR, COORDINATOR]); // in this order: see ADVISOR and COORDINATOR
+    ({ browser, baseURL } = dime);
   }, { timeout: 60_000 }); // a cap for a server that never says "listening", not a wait
 
-  after(async () => {
-    await browser?.close();
-    if (server) await stopServer(server.child);
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => dime?.close());
 
   test('a report is worked on from the queue to its close; the person, a coordinator and Arabic see their part',
     { timeout: 180_000 }, async (t) => {
@@ -420,7 +401,7 @@ describe('casework in a real browser', () => {
         const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
         assert.equal(new URL(download.url()).pathname, pdfPath);
         assert.equal(download.suggestedFilename(), `referral-${referralPath.split('/').at(-1)}.pdf`);
-        const file = path.join(dir, download.suggestedFilename());
+        const file = path.join(dime.dir, download.suggestedFilename());
         await download.saveAs(file);
         assert.equal(await download.failure(), null);
         assert.equal((await readFile(file)).subarray(0, 5).toString('latin1'), '%PDF-');

@@ -4,13 +4,11 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import {
-  assertAccessible, CHROMIUM_OPTIONS, freePort, runDime, startServer, stopServer,
+  assertAccessible, startDime,
 } from './support.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -58,33 +56,16 @@ async function heading1(page) {
 // ---- the tests ----
 
 describe('staff sign-in in a real browser', () => {
-  let dir;
-  let server;
+  let dime;
   let browser;
   let baseURL;
 
   before(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'dime-browser-'));
-    const storage = ['--database', `sqlite://${path.join(dir, 'dime.sqlite')}`, '--data-dir', dir];
-    // The id is the last line: on a new database the migration log line comes first, also on stdout.
-    const officeId = (await runDime(['office', 'add', '--name', OFFICE, '--jurisdiction', 'no', ...storage]))
-      .trim().split('\n').at(-1);
-    assert.match(officeId, /^\d+$/, 'office add prints the new organisation id');
-    for (const user of [ADVISOR, NO_JS_ADVISOR, ADMIN]) {
-      await runDime(['user', 'add', '--email', user.email, '--name', user.name, '--role', user.role ?? 'advisor',
-        '--office', officeId, '--password-stdin', ...storage], `${user.password}\n`);
-    }
-    const port = await freePort();
-    server = await startServer(['--listen', `127.0.0.1:${port}`, ...storage, '--default-language', 'en']);
-    baseURL = `http://127.0.0.1:${port}`;
-    browser = await chromium.launch(CHROMIUM_OPTIONS); // a fresh temporary profile each run
+    dime = await startDime('dime-browser-', OFFICE, [ADVISOR, NO_JS_ADVISOR, ADMIN]);
+    ({ browser, baseURL } = dime);
   }, { timeout: 60_000 }); // a cap for a server that never says "listening", not a wait
 
-  after(async () => {
-    await browser?.close();
-    if (server) await stopServer(server.child);
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => dime?.close());
 
   test('an advisor signs in, switches language (incl. right-to-left) and signs out, every page WCAG 2.1 AA', async (t) => {
     const context = await browser.newContext({ baseURL, locale: 'en', extraHTTPHeaders: { 'Accept-Language': 'en' } });

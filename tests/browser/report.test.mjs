@@ -5,12 +5,8 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
 import {
-  assertAccessible, CHROMIUM_OPTIONS, freePort, runDime, startServer, stopServer,
+  assertAccessible, startDime,
 } from './support.mjs';
 
 const OFFICE = 'Report Test Office';
@@ -240,31 +236,16 @@ const FOR_AXE_IN_ARABIC = { ...ON_BEHALF_IN_ARABIC, narrative: 'قال لي ال
 // ---- the tests ----
 
 describe('reporting and following up in a real browser', () => {
-  let dir;
-  let server;
+  let dime;
   let browser;
   let baseURL;
 
   before(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'dime-browser-report-'));
-    const storage = ['--database', `sqlite://${path.join(dir, 'dime.sqlite')}`, '--data-dir', dir];
-    // The id is the last line: on a new database the migration log line comes first, also on stdout.
-    const officeId = (await runDime(['office', 'add', '--name', OFFICE, '--jurisdiction', 'no', ...storage]))
-      .trim().split('\n').at(-1);
-    assert.match(officeId, /^\d+$/, 'office add prints the new organisation id');
-    await runDime(['user', 'add', '--email', ADVISOR.email, '--name', ADVISOR.name, '--role', 'advisor',
-      '--office', officeId, '--password-stdin', ...storage], `${ADVISOR.password}\n`);
-    const port = await freePort();
-    server = await startServer(['--listen', `127.0.0.1:${port}`, ...storage, '--default-language', 'en']);
-    baseURL = `http://127.0.0.1:${port}`;
-    browser = await chromium.launch(CHROMIUM_OPTIONS); // a fresh temporary profile each run
+    dime = await startDime('dime-browser-report-', OFFICE, [ADVISOR]);
+    ({ browser, baseURL } = dime);
   }, { timeout: 60_000 }); // a cap for a server that never says "listening", not a wait
 
-  after(async () => {
-    await browser?.close();
-    if (server) await stopServer(server.child);
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  after(() => dime?.close());
 
   test('without JavaScript, an anonymous report with a PDF is sent, corrected after an error, and followed up', { timeout: 120_000 }, async (t) => {
     const context = await browser.newContext({ baseURL, javaScriptEnabled: false, locale: 'en',

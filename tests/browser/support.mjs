@@ -1,14 +1,16 @@
-// Shared helpers of the browser tests: the dime command line and server, Chromium's options,
-// and the axe-core accessibility check.
+// Shared helpers of the browser tests: the dime command line and server, a whole test set-up
+// (office, staff, server, Chromium), Chromium's options, and the axe-core accessibility check.
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const DIME_BIN = path.resolve(here, process.env.DIME_BIN ?? '../../build/dime');
@@ -72,6 +74,42 @@ export async function stopServer(child) {
   const stubborn = setTimeout(() => child.kill('SIGKILL'), 5000);
   await exited;
   clearTimeout(stubborn);
+}
+
+/**
+ * A fresh DiMe for one test file: a temporary directory (`dir`) with an SQLite database, one help office called
+ * `office` with `users` added in this order ({ email, name, password, role = 'advisor' }: the first one with a
+ * key role gives the office its key pair, later ones get a copy when a holder signs in), a running server
+ * (`baseURL`, English by default) and a Chromium with a fresh profile (`browser`). `close()` stops and removes
+ * everything; it is also called when the set-up itself fails part-way.
+ */
+export async function startDime(prefix, office, users) {
+  const dime = { dir: await mkdtemp(path.join(os.tmpdir(), prefix)) };
+  let server;
+  dime.close = async () => {
+    await dime.browser?.close();
+    if (server) await stopServer(server.child);
+    await rm(dime.dir, { recursive: true, force: true });
+  };
+  try {
+    const storage = ['--database', `sqlite://${path.join(dime.dir, 'dime.sqlite')}`, '--data-dir', dime.dir];
+    // The id is the last line: on a new database the migration log line comes first, also on stdout.
+    const officeId = (await runDime(['office', 'add', '--name', office, '--jurisdiction', 'no', ...storage]))
+      .trim().split('\n').at(-1);
+    assert.match(officeId, /^\d+$/, 'office add prints the new organisation id');
+    for (const user of users) {
+      await runDime(['user', 'add', '--email', user.email, '--name', user.name, '--role', user.role ?? 'advisor',
+        '--office', officeId, '--password-stdin', ...storage], `${user.password}\n`);
+    }
+    const port = await freePort();
+    server = await startServer(['--listen', `127.0.0.1:${port}`, ...storage, '--default-language', 'en']);
+    dime.baseURL = `http://127.0.0.1:${port}`;
+    dime.browser = await chromium.launch(CHROMIUM_OPTIONS);
+    return dime;
+  } catch (e) {
+    await dime.close();
+    throw e;
+  }
 }
 
 /**
