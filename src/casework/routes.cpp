@@ -496,10 +496,9 @@ std::optional<long long> assignee_from(const std::string& v, const Context& ctx,
   if (v.empty()) return std::nullopt;
   if (v == "me") return ctx.user_id();
   try {
-    std::size_t used = 0;
-    long long id = std::stoll(v, &used);
-    if (used == v.size() && id > 0) return id;
-  } catch (const std::exception&) {
+    return http::parse_id(v);
+  } catch (const Error&) {
+    // Not an id: a problem of this field, not a missing page.
   }
   throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "",
               {{field, N_("Choose an advisor or coordinator of this office.")}});

@@ -531,6 +531,11 @@ TEST_F(CaseworkTest, MalformedInputGetsA4xx) {
   EXPECT_EQ(api(adv, notes, {{"body", ""}})->status, 422);
   EXPECT_EQ(api(adv, notes, {{"body", std::string(20000, 'x')}})->status, 422);
   EXPECT_EQ(api(adv, "/api/v1/cases/" + id + "/assign", {{"assignee", "me"}})->status, 422);
+  for (const char* malformed : {"12abc", "-4", "0"}) {
+    auto r = adv.post(path(s, "/assign"), {{"assignee", malformed}});
+    EXPECT_EQ(r->status, 422) << malformed;
+    EXPECT_NE(r->body.find("id=\"assignee-error\""), std::string::npos) << malformed;
+  }
   // Without the CSRF token, nothing changes.
   EXPECT_EQ(adv.post_raw(notes, json{{"body", "x"}}.dump(), "application/json")->status, 403);
   EXPECT_EQ(adv.post(path(s, "/notes"), {{"note", "x"}}, false)->status, 403);
