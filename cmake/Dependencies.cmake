@@ -13,6 +13,8 @@ pkg_check_modules(OATH REQUIRED IMPORTED_TARGET liboath)
 pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 pkg_check_modules(MAGIC REQUIRED IMPORTED_TARGET libmagic)  # file types sniffed from content
 pkg_check_modules(PANGOCAIRO REQUIRED IMPORTED_TARGET pangocairo)  # PDF documents
+pkg_check_modules(ICAL REQUIRED IMPORTED_TARGET libical)  # calendar invitations
+find_package(CURL REQUIRED)  # SMTP
 
 # SOCI ships no CMake or pkg-config files.
 find_path(SOCI_INCLUDE_DIR soci/soci.h REQUIRED)
@@ -26,4 +28,4 @@ target_include_directories(dime_deps SYSTEM INTERFACE ${SOCI_INCLUDE_DIR} ${Post
 target_link_libraries(dime_deps INTERFACE
   restinio::restinio fmt::fmt spdlog::spdlog nlohmann_json::nlohmann_json CLI11::CLI11
   ${SOCI_SQLITE3} ${SOCI_POSTGRESQL} ${SOCI_CORE} SQLite::SQLite3 PostgreSQL::PostgreSQL
-  Boost::locale PkgConfig::SODIUM PkgConfig::OATH PkgConfig::QRENCODE PkgConfig::MAGIC PkgConfig::PANGOCAIRO dl pthread)
+  Boost::locale PkgConfig::SODIUM PkgConfig::OATH PkgConfig::QRENCODE PkgConfig::MAGIC PkgConfig::PANGOCAIRO PkgConfig::ICAL CURL::libcurl dl pthread)

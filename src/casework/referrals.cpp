@@ -408,4 +408,47 @@ std::string referral_pdf(storage::Transaction& tx, const crypto::Keys& keys, con
   return documents::render_pdf(doc);
 }
 
+ForBench for_bench(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
+                   long long id, long long referral_id, const Translate& tr) {
+  Found f = find(tx, actor, id);
+  Stored row = load(tx, f, referral_id);
+  ForBench out;
+  out.kind = row.r.kind;
+  if (out.kind != "mediation_bench") return out;  // nothing is read for another body
+  std::string key = report_key(tx, actor, f);
+  decrypt(row, key, f.reference);
+  for (const auto& section : document_sections(row.r.kind)) {
+    const std::string& text = row.r.sections[section.code];
+    if (!text.empty()) out.brief += tr(section.label) + "\n" + text + "\n\n";
+  }
+  std::string content;
+  tx.sql() << "SELECT content_sealed, language FROM reports WHERE id = :id", soci::use(f.id),
+      soci::into(content), soci::into(out.language);
+  auto j = json::parse(unseal(key, content, "report:" + f.reference));
+  out.name = j.value("name", "");
+  out.email = j.value("email", "");
+  out.phone = j.value("phone", "");
+  out.party_name = j.value("party_name", "");
+  tx.sql() << "SELECT party_kind FROM reports WHERE id = :id", soci::use(f.id),
+      soci::into(out.party_kind);
+  audit::append(tx, keys,
+                {actor.user_id, actor.organisation_id, "personal_data.read", "case", f.reference,
+                 "passed to the mediation bench with referral " + std::to_string(referral_id)});
+  return out;
+}
+
+void mediation_feedback(storage::Transaction& tx, const crypto::Keys& keys, long long actor_user,
+                        long long organisation_id, long long id,
+                        std::optional<long long> referral_id, const std::string& detail,
+                        const std::string& referral_outcome, long long now) {
+  Actor actor{actor_user, organisation_id, {}};
+  Found f = find(tx, actor, id);
+  if (referral_id && !referral_outcome.empty()) {
+    tx.sql() << "UPDATE referrals SET status = 'decided', outcome = :o, updated_at = :t WHERE id "
+                "= :id AND report_id = :r AND status IN ('sent', 'acknowledged')",
+        soci::use(referral_outcome), soci::use(now), soci::use(*referral_id), soci::use(f.id);
+  }
+  record(tx, keys, actor, f, "mediation", detail, now);
+}
+
 }  // namespace dime::casework

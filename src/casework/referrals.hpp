@@ -69,6 +69,28 @@ std::string referral_pdf(storage::Transaction& tx, const crypto::Keys& keys, con
                          long long id, long long referral_id, const Translate& tr,
                          const std::string& language, const std::string& office_name);
 
+// ---- The office's own mediation bench (mediation/service.hpp runs the mediation) ----
+
+// What a referral to the bench passes on: the referral document as text (section headings in
+// `tr`'s language) and what the person told about themselves and the other party. Audited as
+// a read of personal data. For a referral to any other body only `kind` is filled in.
+struct ForBench {
+  std::string kind;  // the referral's body kind: only "mediation_bench" opens a mediation
+  std::string brief;
+  std::string language;  // the person's
+  std::string name, email, phone;
+  std::string party_name, party_kind;  // intake party kinds
+};
+ForBench for_bench(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
+                   long long id, long long referral_id, const Translate& tr);
+// The bench reports on a case it took: a timeline entry "mediation" with `detail` (codes and
+// references only) and, when `referral_outcome` is given, the referral decided with it.
+// Nothing of the case is read; `actor_user` may be a mediator without the office key.
+void mediation_feedback(storage::Transaction& tx, const crypto::Keys& keys, long long actor_user,
+                        long long organisation_id, long long id,
+                        std::optional<long long> referral_id, const std::string& detail,
+                        const std::string& referral_outcome, long long now);
+
 inline constexpr std::size_t kMaxSection = 20000;
 
 }  // namespace dime::casework

@@ -12,7 +12,7 @@
 #include "core/text.hpp"
 #include "http/forms.hpp"
 #include "i18n/i18n.hpp"
-#include "keyring/service.hpp"
+#include "mediation/service.hpp"
 #include "organisations/service.hpp"
 #include "reference/service.hpp"
 
@@ -25,22 +25,7 @@ using nlohmann::json;
 namespace {
 
 Actor actor_of(const Context& ctx) {
-  Actor a{ctx.user_id(), ctx.organisation_id(), {}};
-  const auto& s = *ctx.session;
-  if (!s.user_key_wrapped || s.session_key.empty()) {
-    throw Error(ErrorKind::unauthenticated, N_("Please sign in again to open cases."),
-                "session without its key half");
-  }
-  {
-    try {
-      a.user_secret = keyring::unwrap_session(s.session_key, *s.user_key_wrapped);
-    } catch (const Error&) {
-      // The cookie's key half was altered: this session opens nothing.
-      throw Error(ErrorKind::unauthenticated, N_("Please sign in again to open cases."),
-                  "session key does not open the wrapped user key");
-    }
-  }
-  return a;
+  return {ctx.user_id(), ctx.organisation_id(), ctx.user_secret()};
 }
 
 // Labels the pages need: reference data in the reader's language, staff names.
@@ -436,6 +421,17 @@ json case_page_data(Context& ctx, storage::Transaction& tx, long long id) {
   }
   data["referrals"] = referrals;
   data["has_referrals"] = !referrals.empty();
+  // The bench's mediations of this case: stage and result only (the mediation is theirs).
+  json mediations = json::array();
+  for (const auto& m : mediation::of_case(tx, ctx.organisation_id(), id)) {
+    mediations.push_back(
+        {{"reference", m.reference},
+         {"stage", opt(ctx, mediation::stages(), m.stage)},
+         {"result", m.result.empty() ? std::string() : opt(ctx, mediation::results(), m.result)},
+         {"follow_up_on", m.follow_up_on}});
+  }
+  data["mediations"] = mediations;
+  data["has_mediations"] = !mediations.empty();
   json bodies = json::array();
   for (const auto& e : l.bodies.entries) {
     if (!e.retired) bodies.push_back({{"code", e.code}, {"label", reference::label(e, ctx.lang)}});
@@ -647,6 +643,8 @@ Response post_erase(Context& ctx) {
                 [&](auto& tx, const Actor& a, long long id) {
                   require(in);
                   erase_on_request(tx, ctx.app.keys, a, id, in.get("confirm"), now_seconds());
+                  mediation::erase_for_case(tx, ctx.app.keys, a.user_id, a.organisation_id, id,
+                                            now_seconds());
                 });
 }
 
@@ -776,6 +774,24 @@ Response post_referral_draft(Context& ctx) {
                             "#document");
 }
 
+// A referral to the office's own bench, once sent, opens the mediation there with what the
+// referral document and the report say (mediation/service.hpp).
+void open_bench_mediation(const Context& ctx, storage::Transaction& tx, const Actor& a,
+                          long long id, long long rid, const std::string& status) {
+  if (status != "sent") return;
+  auto doc = document_language(tx, ctx);
+  auto bench = for_bench(tx, ctx.app.keys, a, id, rid, translator(ctx, doc.language));
+  if (bench.kind != "mediation_bench") return;
+  mediation::Actor m{a.user_id, a.organisation_id, false, true, a.user_secret};
+  std::string language = i18n::find(bench.language) ? bench.language : doc.language;
+  mediation::PartyInput complainant{"complainant", "person", language, std::nullopt,
+                                    {bench.name, "", bench.email, bench.phone}};
+  mediation::PartyInput other{"other_party", mediation::party_kind_from_report(bench.party_kind),
+                              doc.language, std::nullopt, {bench.party_name, "", "", ""}};
+  mediation::open_from_referral(tx, ctx.app.keys, m, id, rid, complainant, other, bench.brief,
+                                now_seconds());
+}
+
 Response post_referral_status(Context& ctx) {
   long long id = case_id(ctx), rid = referral_id(ctx);
   auto in = http::read_form(ctx, {http::Field{"referral_status", 40, false},
@@ -783,8 +799,10 @@ Response post_referral_status(Context& ctx) {
   try {
     storage::Transaction tx(ctx.app.db);
     require(in);
-    set_referral_status(tx, ctx.app.keys, actor_of(ctx), id, rid, in.get("referral_status"),
+    Actor a = actor_of(ctx);
+    set_referral_status(tx, ctx.app.keys, a, id, rid, in.get("referral_status"),
                         in.get("referral_outcome"), now_seconds());
+    open_bench_mediation(ctx, tx, a, id, rid, in.get("referral_status"));
     tx.commit();
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::unprocessable) throw;
@@ -920,6 +938,14 @@ Response api_read(Context& ctx) {
                          {"created", utc_date(r.created_at)}});
   }
   out["referrals"] = referrals;
+  json mediations = json::array();
+  for (const auto& m : mediation::of_case(tx, ctx.organisation_id(), c.row.id)) {
+    mediations.push_back({{"reference", m.reference},
+                          {"stage", m.stage},
+                          {"result", m.result.empty() ? json() : json(m.result)},
+                          {"follow_up_on", m.follow_up_on.empty() ? json() : json(m.follow_up_on)}});
+  }
+  out["mediations"] = mediations;
   tx.commit();
   return Response::json(out.dump());
 }
@@ -1089,6 +1115,7 @@ Response api_referral_status(Context& ctx) {
         std::string outcome = http::json_text(body, "outcome", errors);
         throw_fields(errors);
         set_referral_status(tx, ctx.app.keys, a, id, rid, status, outcome, now_seconds());
+        open_bench_mediation(ctx, tx, a, id, rid, status);
         return json{{"status", status}};
       },
       {{"referral_status", "status"}, {"referral_outcome", "outcome"}});

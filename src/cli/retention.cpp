@@ -5,6 +5,7 @@
 #include "casework/service.hpp"
 #include "cli/cli.hpp"
 #include "core/clock.hpp"
+#include "mediation/service.hpp"
 
 namespace dime::cli {
 
@@ -18,8 +19,11 @@ void register_retention(CLI::App& app, Shared& shared) {
     auto keys = load_keys(shared.config, *db);
     storage::Transaction tx(*db);
     int n = casework::erase_expired(tx, keys, now_seconds());
+    // After the cases: a mediation goes with its erased case.
+    int m = mediation::erase_expired(tx, keys, now_seconds());
     tx.commit();
-    std::cout << "erased the personal data of " << n << " closed case(s)\n";
+    std::cout << "erased the personal data of " << n << " closed case(s) and " << m
+              << " mediation(s)\n";
   });
 }
 

@@ -16,6 +16,8 @@
 #include "cli/cli.hpp"
 #include "http/server.hpp"
 #include "i18n/i18n.hpp"
+#include "mail/mail.hpp"
+#include "mediation/service.hpp"
 #include "reference/service.hpp"
 #include "storage/migrations.hpp"
 
@@ -63,10 +65,20 @@ void erase_expired_now(App& app) {
   try {
     storage::Transaction tx(app.db);
     int n = casework::erase_expired(tx, app.keys, now_seconds());
+    int m = mediation::erase_expired(tx, app.keys, now_seconds());
     tx.commit();
     if (n > 0) spdlog::info("retention: erased the personal data of {} closed case(s)", n);
+    if (m > 0) spdlog::info("retention: erased the personal data of {} mediation(s)", m);
   } catch (const std::exception& e) {
     spdlog::error("retention: {}", e.what());
+  }
+}
+
+void flush_outbox(App& app) {
+  try {
+    mail::flush(app.db, app.keys, {app.config.smtp_url, app.config.mail_from}, now_seconds());
+  } catch (const std::exception& e) {
+    spdlog::error("mail: {}", e.what());
   }
 }
 }  // namespace
@@ -92,6 +104,11 @@ void register_serve(CLI::App& app, Shared& shared) {
       ->envname("DIME_DEFAULT_LANGUAGE")
       ->check(CLI::IsMember(language_codes()))
       ->capture_default_str();
+  cmd->add_option("--smtp-url", shared.config.smtp_url,
+                  "SMTP server for meeting invitations, e.g. smtp://127.0.0.1:25 (none: no e-mail)")
+      ->envname("DIME_SMTP_URL");
+  cmd->add_option("--mail-from", shared.config.mail_from, "Sender address of DiMe's e-mail")
+      ->envname("DIME_MAIL_FROM");
   cmd->callback([&shared] {
     Config& config = shared.config;
     auto listen = parse_listen(config.listen);
@@ -116,6 +133,8 @@ void register_serve(CLI::App& app, Shared& shared) {
     auto router = http::make_router();
     http::Server server(application, router);
     Periodic retention(std::chrono::hours(1), [&application] { erase_expired_now(application); });
+    // E-mail the SMTP server did not take at once (invitations are sent after each commit).
+    Periodic outbox(std::chrono::minutes(1), [&application] { flush_outbox(application); });
     spdlog::info("DiMe {} listening on http://{} ({}), {} threads", DIME_VERSION, config.listen,
                  storage::backend_name(db->backend()), config.threads);
     server.run(listen.host, listen.port);

@@ -17,6 +17,9 @@ struct Config {
   std::int64_t session_idle_seconds = 2L * 60 * 60;  // staff sessions end after 2 h idle
   std::int64_t session_max_seconds = 12L * 60 * 60;  // and after 12 h in any case
   std::string default_language = "nb";
+  // Outgoing e-mail (meeting invitations); empty: DiMe sends none and offers none.
+  std::string smtp_url;   // smtp://host:port or smtps://host:port, user:password@ allowed
+  std::string mail_from;  // the sender address, e.g. meglingsbenken@example.org
 };
 
 struct ListenAddress {

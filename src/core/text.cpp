@@ -35,13 +35,25 @@ std::string trimmed(std::string_view s) {
   return std::string(s.substr(first, last - first + 1));
 }
 
+std::optional<long long> parse_integer(std::string_view text) {
+  std::size_t i = !text.empty() && text[0] == '-' ? 1 : 0;
+  if (i == text.size() || text.size() - i > 18) return std::nullopt;
+  long long v = 0;
+  for (std::size_t k = i; k < text.size(); ++k) {
+    if (text[k] < '0' || text[k] > '9') return std::nullopt;
+    v = v * 10 + (text[k] - '0');
+  }
+  return i ? -v : v;
+}
+
 bool valid_email(std::string_view email) {
   auto at = email.find('@');
   return email.size() >= 3 && email.size() <= 254 && at != std::string_view::npos && at > 0 &&
          at + 1 < email.size() && email.find('@', at + 1) == std::string_view::npos &&
          email.find('.', at) != std::string_view::npos && email.back() != '.' &&
          std::none_of(email.begin(), email.end(), [](unsigned char c) {
-           return std::isspace(c) || std::iscntrl(c) || c == '<' || c == '>' || c == '"';
+           return std::isspace(c) || std::iscntrl(c) || c == '<' || c == '>' || c == '"' || c == ',' ||
+                  c == ';';
          });
 }
 

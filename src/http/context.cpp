@@ -1,10 +1,28 @@
 // Context: form access, translation, audit events and page rendering for route handlers.
 #include "http/context.hpp"
 
+#include "core/error.hpp"
+#include "core/translatable.hpp"
 #include "i18n/i18n.hpp"
+#include "keyring/service.hpp"
 #include "web/views.hpp"
 
 namespace dime::http {
+
+std::string Context::user_secret() const {
+  const auto& s = *session;
+  if (!s.user_key_wrapped || s.session_key.empty()) {
+    throw Error(ErrorKind::unauthenticated, N_("Please sign in again to open cases."),
+                "session without its key half");
+  }
+  try {
+    return keyring::unwrap_session(s.session_key, *s.user_key_wrapped);
+  } catch (const Error&) {
+    // The cookie's key half was altered: this session opens nothing.
+    throw Error(ErrorKind::unauthenticated, N_("Please sign in again to open cases."),
+                "session key does not open the wrapped user key");
+  }
+}
 
 audit::Event Context::audit_event(std::string action, std::string object_type,
                                   std::string object_id, std::string detail) const {

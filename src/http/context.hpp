@@ -40,6 +40,9 @@ struct Context {
   std::string tr(std::string_view msgid) const { return app.catalogues.translate(lang, msgid); }
   long long user_id() const { return session->user_id; }
   long long organisation_id() const { return session->organisation_id.value_or(0); }
+  // The signed-in user's private key for this request, opened with the cookie's key half.
+  // Error(unauthenticated) when the session has no key half or it was altered.
+  std::string user_secret() const;
   std::string address() const { return req.remote_address; }
 
   // A page inside the layout (navigation, language switcher, CSRF token available as `csrf`).

@@ -81,12 +81,7 @@ std::vector<std::string> json_codes(const nlohmann::json& body, const char* name
 }
 
 long long parse_id(const std::string& text) {
-  try {
-    std::size_t used = 0;
-    long long id = std::stoll(text, &used);
-    if (used == text.size() && id > 0) return id;
-  } catch (const std::exception&) {
-  }
+  if (auto id = parse_integer(text); id && *id > 0) return *id;
   throw Error(ErrorKind::not_found, N_("There is no page at this address."));
 }
 

@@ -7,6 +7,7 @@
 #include "http/router.hpp"
 #include "intake/model.hpp"
 #include "intake/routes.hpp"
+#include "mediation/routes.hpp"
 #include "organisations/routes.hpp"
 #include "reference/routes.hpp"
 #include "site/routes.hpp"
@@ -21,6 +22,11 @@ Router make_router() {
   // Casework: advisors and coordinators of the active office (the rules keep them inside it).
   const Access casework = Access::roles_of({Role::advisor, Role::coordinator});
   const Access coordinator = Access::roles_of({Role::coordinator});
+  // The mediation bench: mediators run their own mediations; coordinators oversee the office's
+  // and give them to mediators (the rules keep each mediator to theirs).
+  namespace md = mediation::routes;
+  const Access bench = Access::roles_of({Role::mediator, Role::coordinator});
+  const Access mediator = Access::roles_of({Role::mediator});
   // A narrative of 20,000 bytes may grow sixfold as JSON escapes (\uXXXX).
   constexpr std::size_t kReportJsonBody = 160UL * 1024;
   return Router({
@@ -76,6 +82,28 @@ Router make_router() {
       {Method::get, "/cases/{id}/referrals/{referral}/pdf", casework, cw::referral_document},
       // The person's rights: what the office holds about them, and erasure (coordinators).
       {Method::get, "/cases/{id}/export", coordinator, cw::export_for_person},
+
+      // The mediation bench
+      {Method::get, "/mediations", bench, md::list_page},
+      {Method::get, "/mediations/new", mediator, md::new_form},
+      {Method::post, "/mediations", mediator, md::post_start},
+      {Method::get, "/mediations/{id}", bench, md::page},
+      {Method::post, "/mediations/{id}/declaration", mediator, md::post_declaration},
+      {Method::post, "/mediations/{id}/mediators", bench, md::post_mediator},
+      {Method::post, "/mediations/{id}/contact", mediator, md::post_contact},
+      {Method::post, "/mediations/{id}/parties", mediator, md::post_party},
+      {Method::post, "/mediations/{id}/consents", mediator, md::post_consent},
+      {Method::post, "/mediations/{id}/withdrawal", mediator, md::post_withdrawal},
+      {Method::post, "/mediations/{id}/notes", mediator, md::post_note},
+      {Method::post, "/mediations/{id}/meetings", mediator, md::post_meeting},
+      {Method::post, "/mediations/{id}/meetings/{meeting}", mediator, md::post_reschedule},
+      {Method::post, "/mediations/{id}/meetings/{meeting}/cancel", mediator, md::post_cancel},
+      {Method::post, "/mediations/{id}/meetings/{meeting}/held", mediator, md::post_held},
+      {Method::get, "/mediations/{id}/meetings/{meeting}/ics", bench, md::meeting_calendar},
+      {Method::post, "/mediations/{id}/agreement", mediator, md::post_agreement},
+      {Method::post, "/mediations/{id}/no-agreement", mediator, md::post_no_agreement},
+      {Method::post, "/mediations/{id}/outcome", mediator, md::post_outcome},
+      {Method::get, "/mediations/{id}/agreement/pdf", bench, md::agreement_document},
       {Method::post, "/cases/{id}/erase", coordinator, cw::post_erase},
 
       // Administrators of the active organisation
@@ -117,6 +145,28 @@ Router make_router() {
        cw::api_referral_draft, 256UL * 1024},
       {Method::post, "/api/v1/cases/{id}/referrals/{referral}/status", casework,
        cw::api_referral_status},
+      {Method::get, "/api/v1/mediations", bench, md::api_list},
+      {Method::post, "/api/v1/mediations", mediator, md::api_start},
+      {Method::get, "/api/v1/mediations/statistics", coordinator, md::api_statistics},
+      {Method::get, "/api/v1/mediations/{id}", bench, md::api_read},
+      {Method::post, "/api/v1/mediations/{id}/declaration", mediator, md::api_declaration},
+      {Method::post, "/api/v1/mediations/{id}/mediators", bench, md::api_mediator},
+      {Method::post, "/api/v1/mediations/{id}/contact", mediator, md::api_contact},
+      {Method::post, "/api/v1/mediations/{id}/parties", mediator, md::api_party},
+      {Method::post, "/api/v1/mediations/{id}/consents", mediator, md::api_consent},
+      {Method::post, "/api/v1/mediations/{id}/withdrawal", mediator, md::api_withdrawal},
+      {Method::post, "/api/v1/mediations/{id}/notes", mediator, md::api_note},
+      {Method::post, "/api/v1/mediations/{id}/meetings", mediator, md::api_meeting},
+      {Method::post, "/api/v1/mediations/{id}/meetings/{meeting}", mediator, md::api_reschedule},
+      {Method::post, "/api/v1/mediations/{id}/meetings/{meeting}/cancel", mediator,
+       md::api_cancel},
+      {Method::post, "/api/v1/mediations/{id}/meetings/{meeting}/held", mediator, md::api_held},
+      {Method::get, "/api/v1/mediations/{id}/meetings/{meeting}/ics", bench,
+       md::meeting_calendar},
+      {Method::post, "/api/v1/mediations/{id}/agreement", mediator, md::api_agreement},
+      {Method::post, "/api/v1/mediations/{id}/no-agreement", mediator, md::api_no_agreement},
+      {Method::post, "/api/v1/mediations/{id}/outcome", mediator, md::api_outcome},
+      {Method::get, "/api/v1/mediations/{id}/agreement/pdf", bench, md::agreement_document},
       {Method::get, "/api/v1/reference/{jurisdiction}", Access::anyone(),
        reference::routes::api_list},
       {Method::post, "/api/v1/reports", Access::public_api(), intake::routes::api_submit,

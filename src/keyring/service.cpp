@@ -16,16 +16,6 @@ std::string user_key_context(long long user_id) {
 }
 constexpr const char* kSessionContext = "session-user-key";
 
-// The public half of a user's key pair, if they have one.
-std::optional<std::string> user_public_key(storage::Transaction& tx, long long user_id) {
-  std::string pk;
-  soci::indicator ind = soci::i_null;
-  tx.sql() << "SELECT public_key FROM user_keys WHERE user_id = :u", soci::into(pk, ind),
-      soci::use(user_id);
-  if (!tx.sql().got_data() || ind != soci::i_ok) return std::nullopt;
-  return from_base64(pk);
-}
-
 void store_grant(storage::Transaction& tx, long long office_key_id, long long user_id,
                  const std::string& user_public, const std::string& office_secret,
                  std::optional<long long> granted_by, long long now) {
@@ -38,6 +28,15 @@ void store_grant(storage::Transaction& tx, long long office_key_id, long long us
       soci::use(now);
 }
 }  // namespace
+
+std::optional<std::string> user_public_key(storage::Transaction& tx, long long user_id) {
+  std::string pk;
+  soci::indicator ind = soci::i_null;
+  tx.sql() << "SELECT public_key FROM user_keys WHERE user_id = :u", soci::into(pk, ind),
+      soci::use(user_id);
+  if (!tx.sql().got_data() || ind != soci::i_ok) return std::nullopt;
+  return from_base64(pk);
+}
 
 bool is_key_role(const std::string& role) {
   return role == "admin" || role == "coordinator" || role == "advisor";
@@ -188,6 +187,9 @@ int share_with_new_members(storage::Transaction& tx, long long user_id,
 
 void revoke_all(storage::Transaction& tx, long long user_id) {
   tx.sql() << "DELETE FROM office_key_grants WHERE user_id = :u", soci::use(user_id);
+  // Their copies of mediation keys too (a coordinator can give a mediation again).
+  tx.sql() << "UPDATE mediation_mediators SET key_sealed = NULL WHERE user_id = :u",
+      soci::use(user_id);
 }
 
 SessionWrap wrap_for_session(const std::string& user_secret) {

@@ -22,6 +22,8 @@ std::string create_user_key(storage::Transaction& tx, long long user_id, std::st
 // Throws Error(internal) if the password does not open it (it always should after sign-in).
 std::optional<std::string> unlock_user_key(storage::Transaction& tx, long long user_id,
                                            std::string_view password);
+// The public half of a user's key pair (raw 32 bytes), or nothing before their first sign-in.
+std::optional<std::string> user_public_key(storage::Transaction& tx, long long user_id);
 // After a password change: the same key pair, wrapped with the new password.
 void rewrap_user_key(storage::Transaction& tx, long long user_id, std::string_view old_password,
                      std::string_view new_password);

@@ -23,5 +23,7 @@ std::optional<Kind> kind_from_string(std::string_view name);
 bool valid_jurisdiction(std::string_view j);
 // The default staff language of a jurisdiction (nb, sv, en for the Netherlands until nl exists).
 std::string language_for_jurisdiction(std::string_view j);
+// The time zone of meetings in a jurisdiction's offices (an IANA name).
+std::string timezone_for_jurisdiction(std::string_view j);
 
 }  // namespace dime::organisations

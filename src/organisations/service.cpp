@@ -28,6 +28,12 @@ std::string language_for_jurisdiction(std::string_view j) {
   return "nb";
 }
 
+std::string timezone_for_jurisdiction(std::string_view j) {
+  if (j == "se") return "Europe/Stockholm";
+  if (j == "nl") return "Europe/Amsterdam";
+  return "Europe/Oslo";
+}
+
 namespace {
 struct Row {
   long long id = 0;
