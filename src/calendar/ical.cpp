@@ -19,12 +19,6 @@ std::mutex& ical_mutex() {
   return m;
 }
 
-// TZIDs as calendars expect them ("Europe/Oslo", not libical's default
-// "/freeassociation.sourceforge.net/Europe/Oslo").
-void init_once() {
-  static std::once_flag once;
-  std::call_once(once, [] { icaltimezone_set_tzid_prefix(""); });
-}
 
 icaltimezone* zone_of(const std::string& name) {
   if (name.empty()) return nullptr;
@@ -42,8 +36,15 @@ icalproperty_method method_of(const std::string& m) {
   return ICAL_METHOD_PUBLISH;
 }
 
+// The wall-clock time of `t` in `zone`, written with TZID=<the zone's IANA name> (calendars
+// expect "Europe/Oslo", not libical's "/freeassociation.sourceforge.net/Europe/Oslo").
+icaltimetype local_in(long long t, icaltimezone* zone) {
+  icaltimetype tt = icaltime_from_timet_with_zone(t, 0, zone);
+  tt.zone = nullptr;  // floating: the TZID parameter says where
+  return tt;
+}
 icalproperty* zoned(icalproperty* p, icaltimezone* zone) {
-  icalproperty_add_parameter(p, icalparameter_new_tzid(icaltimezone_get_tzid(zone)));
+  icalproperty_add_parameter(p, icalparameter_new_tzid(icaltimezone_get_location(zone)));
   return p;
 }
 
@@ -65,7 +66,6 @@ std::string text_of(icalcomponent* c, icalproperty_kind kind) {
 
 std::string to_ics(const Event& e) {
   std::lock_guard guard(ical_mutex());
-  init_once();
   icaltimezone* zone = zone_of(e.timezone);
   if (!zone) throw Error(ErrorKind::internal, "unknown time zone", e.timezone);
   Component cal(icalcomponent_vanew(ICAL_VCALENDAR_COMPONENT, icalproperty_new_version("2.0"),
@@ -77,6 +77,9 @@ std::string to_ics(const Event& e) {
   icaltimetype from = icaltime_from_timet_with_zone(e.starts_at - 366LL * 24 * 3600, 0,
                                                     icaltimezone_get_utc_timezone());
   icaltimezone_truncate_vtimezone(vtz, from, icaltime_null_time(), 1);
+  if (auto* id = icalcomponent_get_first_property(vtz, ICAL_TZID_PROPERTY)) {
+    icalproperty_set_tzid(id, icaltimezone_get_location(zone));
+  }
   icalcomponent_add_component(cal.get(), vtz);
 
   icalcomponent* ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
@@ -86,10 +89,8 @@ std::string to_ics(const Event& e) {
       ev, icalproperty_new_dtstamp(icaltime_from_timet_with_zone(
               e.stamp, 0, icaltimezone_get_utc_timezone())));
   icalcomponent_add_property(
-      ev, zoned(icalproperty_new_dtstart(icaltime_from_timet_with_zone(e.starts_at, 0, zone)),
-                zone));
-  icalcomponent_add_property(
-      ev, zoned(icalproperty_new_dtend(icaltime_from_timet_with_zone(e.ends_at, 0, zone)), zone));
+      ev, zoned(icalproperty_new_dtstart(local_in(e.starts_at, zone)), zone));
+  icalcomponent_add_property(ev, zoned(icalproperty_new_dtend(local_in(e.ends_at, zone)), zone));
   icalcomponent_add_property(ev, icalproperty_new_summary(e.summary.c_str()));
   if (!e.location.empty()) {
     icalcomponent_add_property(ev, icalproperty_new_location(e.location.c_str()));
@@ -138,7 +139,6 @@ std::optional<long long> local_to_utc(const std::string& local, const std::strin
   }
   if (d > icaltime_days_in_month(mo, y)) return std::nullopt;
   std::lock_guard guard(ical_mutex());
-  init_once();
   icaltimezone* zone = zone_of(zone_name);
   if (!zone) return std::nullopt;
   icaltimetype tt = icaltime_null_time();
@@ -154,7 +154,6 @@ std::optional<long long> local_to_utc(const std::string& local, const std::strin
 
 std::string utc_to_local(long long t, const std::string& zone_name) {
   std::lock_guard guard(ical_mutex());
-  init_once();
   icaltimezone* zone = zone_of(zone_name);
   if (!zone) zone = icaltimezone_get_utc_timezone();
   icaltimetype tt = icaltime_from_timet_with_zone(t, 0, zone);
@@ -166,7 +165,6 @@ std::string utc_to_local(long long t, const std::string& zone_name) {
 
 Parsed parse(const std::string& ics) {
   std::lock_guard guard(ical_mutex());
-  init_once();
   Component cal(icalparser_parse_string(ics.c_str()));
   if (!cal || icalcomponent_isa(cal.get()) != ICAL_VCALENDAR_COMPONENT) {
     throw Error(ErrorKind::bad_request, "not an iCalendar file");

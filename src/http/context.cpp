@@ -114,6 +114,7 @@ Response Context::page(const std::string& template_name, const std::string& titl
         session->has_any({accounts::Role::advisor, accounts::Role::coordinator});
     layout["is_coordinator"] = session->has_any({accounts::Role::coordinator});
     layout["is_union_rep"] = session->has_any({accounts::Role::union_representative});
+    layout["is_bench"] = session->has_any({accounts::Role::mediator, accounts::Role::coordinator});
   } else if (session) {
     layout["signing_in"] = true;
   }

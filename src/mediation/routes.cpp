@@ -230,6 +230,7 @@ Response render(Context& ctx, long long id, const std::map<std::string, std::str
   };
 
   json data = summary_json(ctx, names, m.summary, zone, now);
+  data["mediation_id"] = m.summary.id;
   data["brief"] = m.brief;
   data["closed"] = closed;
   data["erased"] = erased;
@@ -303,6 +304,7 @@ Response render(Context& ctx, long long id, const std::map<std::string, std::str
                                                           : ctx.tr(N_("Scheduled"));
     bool scheduled = mt.status == "scheduled";
     meetings.push_back({{"id", mt.id},
+                        {"meeting_id", mt.id},
                         {"when", local_time(mt.starts_at, mt.timezone) + "–" +
                                      local_time(mt.ends_at, mt.timezone).substr(11)},
                         {"starts_local", calendar::utc_to_local(mt.starts_at, mt.timezone)},
@@ -722,7 +724,7 @@ json mediation_api_json(const Mediation& m) {
   }
   json notes = json::array();
   for (const auto& n : m.notes) {
-    notes.push_back({{"id", n.id}, {"kind", n.kind}, {"text", n.body},
+    notes.push_back({{"id", n.id}, {"kind", n.kind}, {"body", n.body},
                      {"author_user_id", n.author_user_id}, {"created_at", n.created_at}});
   }
   json events = json::array();
@@ -1028,14 +1030,14 @@ Response api_withdrawal(Context& ctx) {
 Response api_note(Context& ctx) {
   return api_change(ctx, 201, false, [&](auto& tx, const Actor& a, long long id, const json& b) {
     std::map<std::string, std::string> e;
-    std::string kind = http::json_text(b, "kind", e), text = http::json_text(b, "text", e);
+    std::string kind = http::json_text(b, "kind", e), text = http::json_text(b, "body", e);
     throw_if(e);
     try {
       return json{{"id", add_note(tx, ctx.app.keys, a, id, kind, text, now_seconds())}};
     } catch (const Error& err) {
       if (err.kind() != ErrorKind::unprocessable) throw;
       std::map<std::string, std::string> f;
-      for (const auto& [k, v] : err.fields()) f[k == "note_kind" ? "kind" : "text"] = v;
+      for (const auto& [k, v] : err.fields()) f[k == "note_kind" ? "kind" : "body"] = v;
       throw Error(ErrorKind::unprocessable, err.message(), "", f);
     }
   });

@@ -6,9 +6,14 @@
 #include <netinet/in.h>
 #include <soci/postgresql/soci-postgresql.h>
 #include <sys/socket.h>
+#include <signal.h>
+#include <sodium.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <fstream>
 #include <regex>
 
 #include "accounts/service.hpp"
@@ -153,13 +158,14 @@ httplib::Result web_report(Client& client, const std::string& narrative,
   }
 }
 
-TestServer::TestServer()
+TestServer::TestServer(const std::function<void(Config&)>& configure)
     : db_(std::make_unique<storage::Database>(tdb_.url(), 6)), router_(http::make_router()) {
   storage::migrate(*db_);
   Config config;
   config.database = tdb_.url();
   config.threads = 3;
   config.default_language = "en";
+  if (configure) configure(config);
   app_ = std::make_unique<App>(App{config, *db_, test_keys(), {}});
   port_ = free_port();
   server_ = std::make_unique<http::Server>(*app_, router_);
@@ -168,6 +174,95 @@ TestServer::TestServer()
 
 TestServer::~TestServer() {
   server_->stop();
+}
+
+SmtpSink::SmtpSink() : port_(free_port()) {
+  char tmpl[] = "/tmp/dime-smtp-XXXXXX";
+  dir_ = ::mkdtemp(tmpl);
+  std::string listen = "127.0.0.1:" + std::to_string(port_);
+  std::string maildir = (dir_ / "Maildir").string();
+  pid_ = ::fork();
+  if (pid_ == 0) {
+    // Debian's python3 (the one python3-aiosmtpd is installed for), not one earlier on PATH.
+    ::execl("/usr/bin/python3", "python3", "-m", "aiosmtpd", "-n", "-l", listen.c_str(), "-c",
+            "aiosmtpd.handlers.Mailbox", maildir.c_str(), static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  // Ready when it accepts a connection (it starts in well under a second).
+  for (int attempt = 0; attempt < 500; ++attempt) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(port_);
+    bool up = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    if (up) return;
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) break;  // it died: no point waiting
+    ::usleep(20 * 1000);
+  }
+  throw std::runtime_error("the SMTP sink (python3 -m aiosmtpd) did not start");
+}
+
+SmtpSink::~SmtpSink() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(dir_, ec);
+}
+
+std::vector<std::string> SmtpSink::messages() const {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir_ / "Maildir" / "new", ec)) {
+    files.push_back(e.path());
+  }
+  // Maildir names start with the delivery time: sorting them sorts by arrival.
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> out;
+  for (const auto& f : files) {
+    std::ifstream in(f, std::ios::binary);
+    out.emplace_back(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return out;
+}
+
+std::vector<std::pair<std::string, std::string>> mime_parts(const std::string& message) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::size_t pos = 0;
+  for (;;) {
+    auto ct = message.find("Content-Type: ", pos);
+    if (ct == std::string::npos) break;
+    auto line_end = message.find('\n', ct);
+    std::string type = message.substr(ct, line_end - ct);
+    auto enc = message.find("Content-Transfer-Encoding: base64", ct);
+    auto next_ct = message.find("Content-Type: ", line_end);
+    pos = line_end;
+    if (enc == std::string::npos || (next_ct != std::string::npos && enc > next_ct)) continue;
+    auto body = message.find("\n\n", enc);
+    auto body_crlf = message.find("\r\n\r\n", enc);
+    std::size_t start = std::min(body == std::string::npos ? message.size() : body + 2,
+                                 body_crlf == std::string::npos ? message.size() : body_crlf + 4);
+    auto end = message.find("--", start);
+    std::string b64;
+    for (std::size_t i = start; i < std::min(end, message.size()); ++i) {
+      if (!std::isspace(static_cast<unsigned char>(message[i]))) b64 += message[i];
+    }
+    std::string bin(b64.size(), '\0');
+    std::size_t len = 0;
+    if (sodium_base642bin(reinterpret_cast<unsigned char*>(bin.data()), bin.size(), b64.data(),
+                          b64.size(), nullptr, &len, nullptr,
+                          sodium_base64_VARIANT_ORIGINAL) == 0) {
+      bin.resize(len);
+      out.emplace_back(type, bin);
+    }
+    pos = start;
+  }
+  return out;
 }
 
 Client::Client(std::uint16_t port) : http_("127.0.0.1", port) {

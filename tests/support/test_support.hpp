@@ -4,11 +4,13 @@
 #include <httplib.h>
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "accounts/model.hpp"
 #include "app/app.hpp"
@@ -61,10 +63,11 @@ long long make_key_holder(storage::Database& db, const crypto::Keys& keys, const
 // A complete, valid report for POST /api/v1/reports (an anonymous housing case).
 nlohmann::json valid_report_json();
 
-// A migrated database and a running server on a free port of 127.0.0.1.
+// A migrated database and a running server on a free port of 127.0.0.1; `configure` may change
+// the configuration before the server starts (e.g. to send e-mail to an SmtpSink).
 class TestServer {
  public:
-  TestServer();
+  explicit TestServer(const std::function<void(Config&)>& configure = {});
   ~TestServer();
   App& app() { return *app_; }
   storage::Database& db() { return *db_; }
@@ -78,6 +81,27 @@ class TestServer {
   std::unique_ptr<http::Server> server_;
   std::uint16_t port_ = 0;
 };
+
+// A local SMTP server (Debian's python3-aiosmtpd) on a free port of 127.0.0.1, keeping every
+// message it takes in a Maildir; stopped and removed by the destructor.
+class SmtpSink {
+ public:
+  SmtpSink();
+  ~SmtpSink();
+  SmtpSink(const SmtpSink&) = delete;
+  SmtpSink& operator=(const SmtpSink&) = delete;
+  std::string url() const { return "smtp://127.0.0.1:" + std::to_string(port_); }
+  // The messages received so far, oldest first, as the raw RFC 5322 text.
+  std::vector<std::string> messages() const;
+
+ private:
+  int pid_ = -1;
+  std::uint16_t port_ = 0;
+  std::filesystem::path dir_;
+};
+
+// The text of every base64 MIME part of a message, decoded, with its Content-Type line.
+std::vector<std::pair<std::string, std::string>> mime_parts(const std::string& message);
 
 // A minimal browser: keeps cookies, remembers the CSRF token of the last page it saw.
 class Client {
