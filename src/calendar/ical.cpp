@@ -9,6 +9,7 @@
 #include <mutex>
 
 #include "core/error.hpp"
+#include "core/text.hpp"
 
 namespace dime::calendar {
 
@@ -18,7 +19,6 @@ std::mutex& ical_mutex() {
   static std::mutex m;
   return m;
 }
-
 
 icaltimezone* zone_of(const std::string& name) {
   if (name.empty()) return nullptr;
@@ -85,11 +85,10 @@ std::string to_ics(const Event& e) {
   icalcomponent* ev = icalcomponent_new(ICAL_VEVENT_COMPONENT);
   icalcomponent_add_property(ev, icalproperty_new_uid(e.uid.c_str()));
   icalcomponent_add_property(ev, icalproperty_new_sequence(e.sequence));
-  icalcomponent_add_property(
-      ev, icalproperty_new_dtstamp(icaltime_from_timet_with_zone(
-              e.stamp, 0, icaltimezone_get_utc_timezone())));
-  icalcomponent_add_property(
-      ev, zoned(icalproperty_new_dtstart(local_in(e.starts_at, zone)), zone));
+  icalcomponent_add_property(ev, icalproperty_new_dtstamp(icaltime_from_timet_with_zone(
+                                     e.stamp, 0, icaltimezone_get_utc_timezone())));
+  icalcomponent_add_property(ev,
+                             zoned(icalproperty_new_dtstart(local_in(e.starts_at, zone)), zone));
   icalcomponent_add_property(ev, zoned(icalproperty_new_dtend(local_in(e.ends_at, zone)), zone));
   icalcomponent_add_property(ev, icalproperty_new_summary(e.summary.c_str()));
   if (!e.location.empty()) {
@@ -124,17 +123,19 @@ std::string to_ics(const Event& e) {
 
 std::optional<long long> local_to_utc(const std::string& local, const std::string& zone_name) {
   // Exactly YYYY-MM-DDTHH:MM (seconds are accepted as browsers may send them).
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  char t = 0;
-  int used = 0;
   if (local.size() != 16 && local.size() != 19) return std::nullopt;
-  if (std::sscanf(local.c_str(), "%4d-%2d-%2d%c%2d:%2d%n", &y, &mo, &d, &t, &h, &mi, &used) != 6 ||
-      t != 'T') {
+  auto at = [&](std::size_t pos, std::size_t len) {
+    auto v = parse_integer(std::string_view(local).substr(pos, len));
+    return v && *v >= 0 ? static_cast<int>(*v) : -1;
+  };
+  if (local[4] != '-' || local[7] != '-' || local[10] != 'T' || local[13] != ':' ||
+      (local.size() == 19 && local[16] != ':')) {
     return std::nullopt;
   }
-  if (local.size() == 19 && std::sscanf(local.c_str() + used, ":%2d", &s) != 1) return std::nullopt;
-  if (y < 2000 || y > 2100 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59 || h < 0 ||
-      mi < 0 || s < 0) {
+  int y = at(0, 4), mo = at(5, 2), d = at(8, 2), h = at(11, 2), mi = at(14, 2);
+  int s = local.size() == 19 ? at(17, 2) : 0;
+  if (y < 2000 || y > 2100 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 ||
+      mi > 59 || s < 0 || s > 59) {
     return std::nullopt;
   }
   if (d > icaltime_days_in_month(mo, y)) return std::nullopt;

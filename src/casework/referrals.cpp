@@ -47,7 +47,8 @@ bool can_move_referral(const std::string& from, const std::string& to) {
       {"acknowledged", {"decided", "withdrawn"}},
   };
   auto it = kNext.find(from);
-  return it != kNext.end() && std::find(it->second.begin(), it->second.end(), to) != it->second.end();
+  return it != kNext.end() &&
+         std::find(it->second.begin(), it->second.end(), to) != it->second.end();
 }
 
 const std::vector<Option>& referral_outcomes() {
@@ -123,8 +124,8 @@ std::map<std::string, std::string> first_draft(storage::Transaction& tx, const C
                                                const Translate& tr) {
   auto lang_list = [&](reference::Category cat) { return office_list(tx, organisation_id, cat); };
   std::string language = "nb";
-  tx.sql() << "SELECT default_language FROM organisations WHERE id = :o", soci::use(organisation_id),
-      soci::into(language);
+  tx.sql() << "SELECT default_language FROM organisations WHERE id = :o",
+      soci::use(organisation_id), soci::into(language);
   auto label = [&](const reference::List& list, const std::string& code) {
     const auto* e = list.find(code);
     return e ? reference::label(*e, language) : code;
@@ -144,30 +145,31 @@ std::map<std::string, std::string> first_draft(storage::Transaction& tx, const C
   std::vector<std::string> prohibition;
   for (const auto& f : c.coding.forms) {
     const auto* e = forms.find(f);
-    prohibition.push_back("• " + label(forms, f) +
-                          (e && !e->legal_reference.empty() ? " (" + e->legal_reference + ")" : ""));
+    prohibition.push_back(
+        "• " + label(forms, f) +
+        (e && !e->legal_reference.empty() ? " (" + e->legal_reference + ")" : ""));
   }
   const auto& ground_codes = c.coding.grounds.empty() ? in.grounds : c.coding.grounds;
   for (const auto& g : ground_codes) {
     if (g == "dont_know") continue;
     const auto* e = grounds.find(g);
-    prohibition.push_back("• " + tr(N_("Ground:")) + " " + label(grounds, g) +
-                          (e && !e->legal_reference.empty() ? " (" + e->legal_reference + ")" : ""));
+    prohibition.push_back(
+        "• " + tr(N_("Ground:")) + " " + label(grounds, g) +
+        (e && !e->legal_reference.empty() ? " (" + e->legal_reference + ")" : ""));
   }
   s["prohibition"] = joined_lines(prohibition);
 
   std::string when = in.event_date.empty() ? in.event_period : in.event_date;
   s["timeline"] = joined_lines({
       when.empty() ? "" : tr(N_("When it happened, as the person told it:")) + " " + when,
-      c.coding.event_earliest.empty()
-          ? ""
-          : tr(N_("Earliest event:")) + " " + c.coding.event_earliest,
+      c.coding.event_earliest.empty() ? ""
+                                      : tr(N_("Earliest event:")) + " " + c.coding.event_earliest,
       tr(N_("Reported to the office:")) + " " + format_date(date_of(c.row.created_at)),
   });
 
   std::string area = c.coding.area.empty() ? in.area : c.coding.area;
-  s["place"] = joined_lines({label(areas, area), option(intake::place_kinds(), in.place_kind),
-                             in.municipality});
+  s["place"] = joined_lines(
+      {label(areas, area), option(intake::place_kinds(), in.place_kind), in.municipality});
 
   s["people"] = joined_lines({
       tr(N_("The other party:")) + " " + option(intake::party_kinds(), in.party_kind) +
@@ -179,8 +181,9 @@ std::map<std::string, std::string> first_draft(storage::Transaction& tx, const C
       in.reporter_type == "self"
           ? tr(N_("The person concerned files the complaint with the office's help. If the office "
                   "files it on their behalf, their written power of attorney is attached."))
-          : tr(N_("The complaint is filed on behalf of the person concerned. Their written power of "
-                  "attorney is attached."));
+          : tr(N_(
+                "The complaint is filed on behalf of the person concerned. Their written power of "
+                "attorney is attached."));
 
   std::vector<std::string> files;
   int n = 0;
@@ -314,7 +317,8 @@ void save_draft(storage::Transaction& tx, const crypto::Keys& keys, const Actor&
   Found f = find(tx, actor, id);
   Stored row = load(tx, f, referral_id);
   if (row.r.status != "draft") {
-    throw Error(ErrorKind::conflict, N_("This referral is no longer a draft: its document is final."));
+    throw Error(ErrorKind::conflict,
+                N_("This referral is no longer a draft: its document is final."));
   }
   std::string key = report_key(tx, actor, f);
   decrypt(row, key, f.reference);

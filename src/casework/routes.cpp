@@ -56,7 +56,9 @@ std::string staff_name(const Context& ctx, const Labels& l, std::optional<long l
   return it != l.staff.end() ? it->second : ctx.tr(N_("a former colleague"));
 }
 
-std::string day(long long t) { return utc_date(t); }
+std::string day(long long t) {
+  return utc_date(t);
+}
 
 // The translated label of an option code; the code itself if it is not (or no longer) one.
 std::string opt(const Context& ctx, const std::vector<Option>& options, const std::string& code) {
@@ -98,7 +100,7 @@ json deadline_json(const Context& ctx, const Labels& l, const Deadline& d) {
   } else {
     what = ctx.tr(N_("Time limit:")) + " " + l.of(l.bodies, d.body, ctx.lang);
   }
-  json j{{"kind", d.kind},       {"what", what},           {"due", d.due},
+  json j{{"kind", d.kind},       {"what", what},         {"due", d.due},
          {"overdue", d.overdue}, {"at_risk", d.at_risk}, {"days_left", d.days_left}};
   if (!d.body.empty()) j["body"] = d.body;
   return j;
@@ -160,16 +162,19 @@ Filter filter_from_query(const Context& ctx) {
 
 json filter_json(const Context& ctx, const Labels& l, const Filter& f) {
   json statuses_j = json::array();
-  statuses_j.push_back({{"code", "open"}, {"label", ctx.tr(N_("All open cases"))},
+  statuses_j.push_back({{"code", "open"},
+                        {"label", ctx.tr(N_("All open cases"))},
                         {"selected", f.status == "open"}});
   for (auto& o : options_json(ctx, statuses(), f.status)) statuses_j.push_back(o);
   json assignees = json::array();
-  assignees.push_back({{"code", "me"}, {"label", ctx.tr(N_("Me"))}, {"selected", f.assignee == "me"}});
+  assignees.push_back(
+      {{"code", "me"}, {"label", ctx.tr(N_("Me"))}, {"selected", f.assignee == "me"}});
   assignees.push_back(
       {{"code", "none"}, {"label", ctx.tr(N_("Nobody yet"))}, {"selected", f.assignee == "none"}});
   for (const auto& [id, name] : l.staff) {
-    assignees.push_back(
-        {{"code", std::to_string(id)}, {"label", name}, {"selected", f.assignee == std::to_string(id)}});
+    assignees.push_back({{"code", std::to_string(id)},
+                         {"label", name},
+                         {"selected", f.assignee == std::to_string(id)}});
   }
   static const std::vector<Option> kAges{{"week", N_("Less than a week")},
                                          {"month", N_("1 to 4 weeks")},
@@ -230,7 +235,9 @@ Response render_queue(Context& ctx, const Filter& f, bool deadline_view, const c
 
 // ---- The case page ----
 
-long long case_id(const Context& ctx) { return http::parse_id(ctx.param("id")); }
+long long case_id(const Context& ctx) {
+  return http::parse_id(ctx.param("id"));
+}
 
 void require(const http::FormInput& in) {
   if (!in.ok()) {
@@ -266,8 +273,8 @@ std::string event_label(const Context& ctx, const Labels& l, const Event& e) {
   auto it = kLabels.find(e.kind);
   std::string out = it == kLabels.end() ? e.kind : ctx.tr(it->second);
   if (e.kind == "assigned") {
-    out += " " + (e.detail.empty() ? ctx.tr(N_("nobody"))
-                                   : staff_name(ctx, l, std::stoll(e.detail)));
+    out +=
+        " " + (e.detail.empty() ? ctx.tr(N_("nobody")) : staff_name(ctx, l, std::stoll(e.detail)));
   } else if (e.kind == "status") {
     // "from to [outcome]"
     auto first = e.detail.find(' ');
@@ -301,10 +308,9 @@ json case_json(const Context& ctx, const Labels& l, const Case& c) {
       {"witnesses", in.witnesses},
       {"wishes", wishes},
       {"reporter_type", opt(ctx, intake::reporter_types(), in.reporter_type)},
-      {"affected_consent",
-       in.affected_consent.empty()
-           ? std::string()
-           : opt(ctx, intake::consent_answers(), in.affected_consent)},
+      {"affected_consent", in.affected_consent.empty()
+                               ? std::string()
+                               : opt(ctx, intake::consent_answers(), in.affected_consent)},
       {"contact_mode", opt(ctx, intake::contact_modes(), in.contact_mode)},
       {"anonymous", in.contact_mode == "none"},
       {"name", in.name},
@@ -338,7 +344,8 @@ json case_json(const Context& ctx, const Labels& l, const Case& c) {
   j["messages"] = messages;
   json notes = json::array();
   for (const auto& n : c.notes) {
-    notes.push_back({{"author", staff_name(ctx, l, n.author)}, {"body", n.body}, {"at", day(n.created_at)}});
+    notes.push_back(
+        {{"author", staff_name(ctx, l, n.author)}, {"body", n.body}, {"at", day(n.created_at)}});
   }
   j["notes"] = notes;
   json tasks = json::array();
@@ -368,19 +375,20 @@ json case_json(const Context& ctx, const Labels& l, const Case& c) {
                         {"states", options_json(ctx, evidence_states(), state)}});
   }
   j["evidence"] = evidence;
-  json coding{{"grounds", reference_json(ctx, l.grounds, c.coding.grounds)},
-              {"forms", reference_json(ctx, l.forms, c.coding.forms)},
-              {"areas", reference_json(ctx, l.areas, {c.coding.area})},
-              {"event_earliest", c.coding.event_earliest},
-              {"coded", !c.coding.grounds.empty() || !c.coding.forms.empty() ||
-                            !c.coding.area.empty()}};
+  json coding{
+      {"grounds", reference_json(ctx, l.grounds, c.coding.grounds)},
+      {"forms", reference_json(ctx, l.forms, c.coding.forms)},
+      {"areas", reference_json(ctx, l.areas, {c.coding.area})},
+      {"event_earliest", c.coding.event_earliest},
+      {"coded", !c.coding.grounds.empty() || !c.coding.forms.empty() || !c.coding.area.empty()}};
   // The legal basis follows from the coding: each chosen ground's and form's reference.
   json basis = json::array();
   for (const auto* list : {&l.grounds, &l.forms}) {
     const auto& chosen = list == &l.grounds ? c.coding.grounds : c.coding.forms;
     for (const auto& code : chosen) {
       if (const auto* e = list->find(code); e && !e->legal_reference.empty()) {
-        basis.push_back({{"label", reference::label(*e, ctx.lang)}, {"reference", e->legal_reference}});
+        basis.push_back(
+            {{"label", reference::label(*e, ctx.lang)}, {"reference", e->legal_reference}});
       }
     }
   }
@@ -412,12 +420,12 @@ json case_page_data(Context& ctx, storage::Transaction& tx, long long id) {
   data["coordinator"] = ctx.session->has_any({accounts::Role::coordinator});
   json referrals = json::array();
   for (const auto& r : referrals_of(tx, actor_of(ctx), id)) {
-    referrals.push_back({{"id", r.id},
-                         {"body", l.of(l.bodies, r.body, ctx.lang)},
-                         {"status", opt(ctx, referral_statuses(), r.status)},
-                         {"outcome", r.outcome.empty() ? std::string()
-                                                       : opt(ctx, referral_outcomes(), r.outcome)},
-                         {"created", day(r.created_at)}});
+    referrals.push_back(
+        {{"id", r.id},
+         {"body", l.of(l.bodies, r.body, ctx.lang)},
+         {"status", opt(ctx, referral_statuses(), r.status)},
+         {"outcome", r.outcome.empty() ? std::string() : opt(ctx, referral_outcomes(), r.outcome)},
+         {"created", day(r.created_at)}});
   }
   data["referrals"] = referrals;
   data["has_referrals"] = !referrals.empty();
@@ -527,7 +535,9 @@ Response deadlines_page(Context& ctx) {
   return render_queue(ctx, f, true, N_("Deadlines at risk"));
 }
 
-Response case_page(Context& ctx) { return render_case(ctx, case_id(ctx), {}, json::object(), 200); }
+Response case_page(Context& ctx) {
+  return render_case(ctx, case_id(ctx), {}, json::object(), 200);
+}
 
 Response download(Context& ctx) {
   long long id = case_id(ctx);
@@ -539,7 +549,8 @@ Response download(Context& ctx) {
   Response r = Response::text(std::move(f.data), f.content_type);
   std::string safe;
   for (char c : f.filename) {
-    safe += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
+    safe +=
+        (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
   }
   if (safe.empty() || safe.size() > 100) safe = "evidence";
   r.set_header("Content-Disposition", "attachment; filename=\"" + safe + "\"");
@@ -551,9 +562,10 @@ Response download(Context& ctx) {
 Response post_acknowledge(Context& ctx) {
   long long id = case_id(ctx);
   storage::Transaction tx(ctx.app.db);
-  acknowledge(tx, ctx.app.keys, actor_of(ctx), id,
-              [&](const std::string& language) { return acknowledgement_in(ctx, language); },
-              now_seconds());
+  acknowledge(
+      tx, ctx.app.keys, actor_of(ctx), id,
+      [&](const std::string& language) { return acknowledgement_in(ctx, language); },
+      now_seconds());
   tx.commit();
   return Response::redirect("/cases/" + std::to_string(id));
 }
@@ -602,10 +614,11 @@ Response post_evidence(Context& ctx) {
 
 Response post_note(Context& ctx) {
   auto in = http::read_form(ctx, {http::Field{"note", kMaxNote + 1, false}});
-  return change(ctx, "notes", {{"note", in.get("note")}}, [&](auto& tx, const Actor& a, long long id) {
-    if (!in.ok()) require(in);
-    add_note(tx, ctx.app.keys, a, id, in.get("note"), now_seconds());
-  });
+  return change(ctx, "notes", {{"note", in.get("note")}},
+                [&](auto& tx, const Actor& a, long long id) {
+                  if (!in.ok()) require(in);
+                  add_note(tx, ctx.app.keys, a, id, in.get("note"), now_seconds());
+                });
 }
 
 Response post_message(Context& ctx) {
@@ -618,10 +631,11 @@ Response post_message(Context& ctx) {
 }
 
 Response post_task(Context& ctx) {
-  auto in = http::read_form(ctx, {http::Field{"title", kMaxTaskTitle + 1, false},
-                                  http::Field{"due_on", 10, false},
-                                  http::Field{"task_assignee", 20, false}});
-  json typed{{"title", in.get("title")}, {"due_on", in.get("due_on")},
+  auto in = http::read_form(
+      ctx, {http::Field{"title", kMaxTaskTitle + 1, false}, http::Field{"due_on", 10, false},
+            http::Field{"task_assignee", 20, false}});
+  json typed{{"title", in.get("title")},
+             {"due_on", in.get("due_on")},
              {"task_assignee", in.get("task_assignee")}};
   return change(ctx, "tasks", typed, [&](auto& tx, const Actor& a, long long id) {
     if (!in.ok()) require(in);
@@ -663,7 +677,9 @@ Response export_for_person(Context& ctx) {
 
 namespace {
 
-long long referral_id(const Context& ctx) { return http::parse_id(ctx.param("referral")); }
+long long referral_id(const Context& ctx) {
+  return http::parse_id(ctx.param("referral"));
+}
 
 // Documents are written in the office's own language: the body they go to reads it.
 struct DocumentLanguage {
@@ -692,11 +708,11 @@ Response render_referral(Context& ctx, long long id, long long rid,
   json sections = json::array();
   for (const auto& sec : document_sections(r.kind)) {
     std::string field = std::string("section_") + sec.code;
-    sections.push_back({{"key", sec.code},
-                        {"heading", ctx.tr(sec.label)},
-                        {"text", typed.contains(field) ? typed[field].get<std::string>()
-                                                       : r.sections[sec.code]},
-                        {"error", errors.count(field) ? ctx.tr(errors.at(field)) : std::string()}});
+    sections.push_back(
+        {{"key", sec.code},
+         {"heading", ctx.tr(sec.label)},
+         {"text", typed.contains(field) ? typed[field].get<std::string>() : r.sections[sec.code]},
+         {"error", errors.count(field) ? ctx.tr(errors.at(field)) : std::string()}});
   }
   json next = json::array();
   for (const auto& o : referral_statuses()) {
@@ -705,30 +721,31 @@ Response render_referral(Context& ctx, long long id, long long rid,
     }
   }
   json data = http::error_data(ctx, errors);
-  data.update({{"case_id", id},
-               {"referral_id", rid},
-               {"reference", r.case_reference},
-               {"body", r.other_body.empty() ? l.of(l.bodies, r.body, ctx.lang) : r.other_body},
-               {"kind", r.kind},
-               {"status", opt(ctx, referral_statuses(), r.status)},
-               {"outcome", r.outcome.empty() ? std::string() : opt(ctx, referral_outcomes(), r.outcome)},
-               {"consent_how", opt(ctx, consent_ways(), r.consent_how)},
-               {"consent_on", r.consent_on},
-               {"editable", r.status == "draft"},
-               {"sections", sections},
-               {"next_statuses", next},
-               {"has_next", !next.empty()},
-               {"outcomes", options_json(ctx, referral_outcomes(), "")},
-               {"tribunal", r.kind == "tribunal"}});
+  data.update(
+      {{"case_id", id},
+       {"referral_id", rid},
+       {"reference", r.case_reference},
+       {"body", r.other_body.empty() ? l.of(l.bodies, r.body, ctx.lang) : r.other_body},
+       {"kind", r.kind},
+       {"status", opt(ctx, referral_statuses(), r.status)},
+       {"outcome", r.outcome.empty() ? std::string() : opt(ctx, referral_outcomes(), r.outcome)},
+       {"consent_how", opt(ctx, consent_ways(), r.consent_how)},
+       {"consent_on", r.consent_on},
+       {"editable", r.status == "draft"},
+       {"sections", sections},
+       {"next_statuses", next},
+       {"has_next", !next.empty()},
+       {"outcomes", options_json(ctx, referral_outcomes(), "")},
+       {"tribunal", r.kind == "tribunal"}});
   return ctx.page("casework/referral", N_("Referral"), data, status);
 }
 
 }  // namespace
 
 Response post_referral(Context& ctx) {
-  auto in = http::read_form(ctx, {http::Field{"body", 60, false}, http::Field{"other_body", 201, false},
-                                  http::Field{"consent_how", 40, false},
-                                  http::Field{"consent_on", 10, false}});
+  auto in = http::read_form(
+      ctx, {http::Field{"body", 60, false}, http::Field{"other_body", 201, false},
+            http::Field{"consent_how", 40, false}, http::Field{"consent_on", 10, false}});
   json typed = json::object();
   for (const auto& [k, v] : in.values) typed[k] = v;
   long long id = case_id(ctx);
@@ -784,18 +801,21 @@ void open_bench_mediation(const Context& ctx, storage::Transaction& tx, const Ac
   if (bench.kind != "mediation_bench") return;
   mediation::Actor m{a.user_id, a.organisation_id, false, true, a.user_secret};
   std::string language = i18n::find(bench.language) ? bench.language : doc.language;
-  mediation::PartyInput complainant{"complainant", "person", language, std::nullopt,
-                                    {bench.name, "", bench.email, bench.phone}};
-  mediation::PartyInput other{"other_party", mediation::party_kind_from_report(bench.party_kind),
-                              doc.language, std::nullopt, {bench.party_name, "", "", ""}};
+  mediation::PartyInput complainant{
+      "complainant", "person", language, std::nullopt, {bench.name, "", bench.email, bench.phone}};
+  mediation::PartyInput other{"other_party",
+                              mediation::party_kind_from_report(bench.party_kind),
+                              doc.language,
+                              std::nullopt,
+                              {bench.party_name, "", "", ""}};
   mediation::open_from_referral(tx, ctx.app.keys, m, id, rid, complainant, other, bench.brief,
                                 now_seconds());
 }
 
 Response post_referral_status(Context& ctx) {
   long long id = case_id(ctx), rid = referral_id(ctx);
-  auto in = http::read_form(ctx, {http::Field{"referral_status", 40, false},
-                                  http::Field{"referral_outcome", 40, false}});
+  auto in = http::read_form(
+      ctx, {http::Field{"referral_status", 40, false}, http::Field{"referral_outcome", 40, false}});
   try {
     storage::Transaction tx(ctx.app.db);
     require(in);
@@ -919,7 +939,8 @@ Response api_list(Context& ctx) {
     j.erase("assignee");
     rows.push_back(j);
   }
-  json out{{"cases", rows}, {"total", page.total}, {"page", page.page}, {"has_next", page.has_next}};
+  json out{
+      {"cases", rows}, {"total", page.total}, {"page", page.page}, {"has_next", page.has_next}};
   return Response::json(out.dump());
 }
 
@@ -940,10 +961,11 @@ Response api_read(Context& ctx) {
   out["referrals"] = referrals;
   json mediations = json::array();
   for (const auto& m : mediation::of_case(tx, ctx.organisation_id(), c.row.id)) {
-    mediations.push_back({{"reference", m.reference},
-                          {"stage", m.stage},
-                          {"result", m.result.empty() ? json() : json(m.result)},
-                          {"follow_up_on", m.follow_up_on.empty() ? json() : json(m.follow_up_on)}});
+    mediations.push_back(
+        {{"reference", m.reference},
+         {"stage", m.stage},
+         {"result", m.result.empty() ? json() : json(m.result)},
+         {"follow_up_on", m.follow_up_on.empty() ? json() : json(m.follow_up_on)}});
   }
   out["mediations"] = mediations;
   tx.commit();
@@ -998,10 +1020,13 @@ Response api_coding(Context& ctx) {
   return api_change(ctx, 200, [&](auto& tx, const Actor& a, long long id, const json& body) {
     std::map<std::string, std::string> errors;
     Coding c{http::json_codes(body, "grounds", errors), http::json_codes(body, "forms", errors),
-             http::json_text(body, "area", errors), http::json_text(body, "event_earliest", errors)};
+             http::json_text(body, "area", errors),
+             http::json_text(body, "event_earliest", errors)};
     throw_fields(errors);
     code(tx, ctx.app.keys, a, id, c, now_seconds());
-    return json{{"grounds", c.grounds}, {"forms", c.forms}, {"area", c.area},
+    return json{{"grounds", c.grounds},
+                {"forms", c.forms},
+                {"area", c.area},
                 {"event_earliest", c.event_earliest}};
   });
 }
@@ -1018,33 +1043,41 @@ Response api_evidence(Context& ctx) {
 }
 
 Response api_note(Context& ctx) {
-  return api_change(ctx, 201, [&](auto& tx, const Actor& a, long long id, const json& body) {
-    std::map<std::string, std::string> errors;
-    std::string text = http::json_text(body, "body", errors);
-    throw_fields(errors);
-    return json{{"id", add_note(tx, ctx.app.keys, a, id, text, now_seconds())}};
-  }, {{"note", "body"}});
+  return api_change(ctx, 201,
+                    [&](auto& tx, const Actor& a, long long id, const json& body) {
+                      std::map<std::string, std::string> errors;
+                      std::string text = http::json_text(body, "body", errors);
+                      throw_fields(errors);
+                      return json{{"id", add_note(tx, ctx.app.keys, a, id, text, now_seconds())}};
+                    },
+                    {{"note", "body"}});
 }
 
 Response api_message(Context& ctx) {
-  return api_change(ctx, 201, [&](auto& tx, const Actor& a, long long id, const json& body) {
-    std::map<std::string, std::string> errors;
-    std::string text = http::json_text(body, "body", errors);
-    throw_fields(errors);
-    return json{{"id", send_message(tx, ctx.app.keys, a, id, text, now_seconds())}};
-  }, {{"message", "body"}});
+  return api_change(
+      ctx, 201,
+      [&](auto& tx, const Actor& a, long long id, const json& body) {
+        std::map<std::string, std::string> errors;
+        std::string text = http::json_text(body, "body", errors);
+        throw_fields(errors);
+        return json{{"id", send_message(tx, ctx.app.keys, a, id, text, now_seconds())}};
+      },
+      {{"message", "body"}});
 }
 
 Response api_task(Context& ctx) {
-  return api_change(ctx, 201, [&](auto& tx, const Actor& a, long long id, const json& body) {
-    std::map<std::string, std::string> errors;
-    std::string title = http::json_text(body, "title", errors);
-    std::string due = http::json_text(body, "due_on", errors);
-    auto who = json_assignee(body, "assigned_to", errors);
-    throw_fields(errors);
-    long long task = add_task(tx, ctx.app.keys, a, id, title, due, who, now_seconds());
-    return json{{"id", task}};
-  }, {{"task_assignee", "assigned_to"}});
+  return api_change(ctx, 201,
+                    [&](auto& tx, const Actor& a, long long id, const json& body) {
+                      std::map<std::string, std::string> errors;
+                      std::string title = http::json_text(body, "title", errors);
+                      std::string due = http::json_text(body, "due_on", errors);
+                      auto who = json_assignee(body, "assigned_to", errors);
+                      throw_fields(errors);
+                      long long task =
+                          add_task(tx, ctx.app.keys, a, id, title, due, who, now_seconds());
+                      return json{{"id", task}};
+                    },
+                    {{"task_assignee", "assigned_to"}});
 }
 
 Response api_task_done(Context& ctx) {
@@ -1107,18 +1140,18 @@ Response api_referral_draft(Context& ctx) {
 
 Response api_referral_status(Context& ctx) {
   long long rid = referral_id(ctx);
-  return api_change(
-      ctx, 200,
-      [&](auto& tx, const Actor& a, long long id, const json& body) {
-        std::map<std::string, std::string> errors;
-        std::string status = http::json_text(body, "status", errors);
-        std::string outcome = http::json_text(body, "outcome", errors);
-        throw_fields(errors);
-        set_referral_status(tx, ctx.app.keys, a, id, rid, status, outcome, now_seconds());
-        open_bench_mediation(ctx, tx, a, id, rid, status);
-        return json{{"status", status}};
-      },
-      {{"referral_status", "status"}, {"referral_outcome", "outcome"}});
+  return api_change(ctx, 200,
+                    [&](auto& tx, const Actor& a, long long id, const json& body) {
+                      std::map<std::string, std::string> errors;
+                      std::string status = http::json_text(body, "status", errors);
+                      std::string outcome = http::json_text(body, "outcome", errors);
+                      throw_fields(errors);
+                      set_referral_status(tx, ctx.app.keys, a, id, rid, status, outcome,
+                                          now_seconds());
+                      open_bench_mediation(ctx, tx, a, id, rid, status);
+                      return json{{"status", status}};
+                    },
+                    {{"referral_status", "status"}, {"referral_outcome", "outcome"}});
 }
 
 }  // namespace dime::casework::routes

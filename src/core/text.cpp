@@ -1,12 +1,12 @@
 // Text checks through Boost.Locale's UTF conversion (strict mode stops at a broken sequence).
 #include "core/text.hpp"
 
-#include "core/translatable.hpp"
-
 #include <algorithm>
 #include <boost/locale/encoding_utf.hpp>
 #include <cctype>
 #include <ctime>
+
+#include "core/translatable.hpp"
 
 namespace dime {
 
@@ -52,8 +52,8 @@ bool valid_email(std::string_view email) {
          at + 1 < email.size() && email.find('@', at + 1) == std::string_view::npos &&
          email.find('.', at) != std::string_view::npos && email.back() != '.' &&
          std::none_of(email.begin(), email.end(), [](unsigned char c) {
-           return std::isspace(c) || std::iscntrl(c) || c == '<' || c == '>' || c == '"' || c == ',' ||
-                  c == ';';
+           return std::isspace(c) || std::iscntrl(c) || c == '<' || c == '>' || c == '"' ||
+                  c == ',' || c == ';';
          });
 }
 

@@ -29,6 +29,9 @@ Router make_router() {
   const Access mediator = Access::roles_of({Role::mediator});
   // A narrative of 20,000 bytes may grow sixfold as JSON escapes (\uXXXX).
   constexpr std::size_t kReportJsonBody = 160UL * 1024;
+  // A brief (20,000 bytes) or an agreement (6 x 5,000 bytes) grows up to sixfold as JSON
+  // escapes and threefold percent-encoded.
+  constexpr std::size_t kMediationFormBody = 192UL * 1024;
   return Router({
       // Public
       {Method::get, "/", Access::anyone(), site::routes::start_page},
@@ -86,7 +89,7 @@ Router make_router() {
       // The mediation bench
       {Method::get, "/mediations", bench, md::list_page},
       {Method::get, "/mediations/new", mediator, md::new_form},
-      {Method::post, "/mediations", mediator, md::post_start},
+      {Method::post, "/mediations", mediator, md::post_start, kMediationFormBody},
       {Method::get, "/mediations/{id}", bench, md::page},
       {Method::post, "/mediations/{id}/declaration", mediator, md::post_declaration},
       {Method::post, "/mediations/{id}/mediators", bench, md::post_mediator},
@@ -100,7 +103,8 @@ Router make_router() {
       {Method::post, "/mediations/{id}/meetings/{meeting}/cancel", mediator, md::post_cancel},
       {Method::post, "/mediations/{id}/meetings/{meeting}/held", mediator, md::post_held},
       {Method::get, "/mediations/{id}/meetings/{meeting}/ics", bench, md::meeting_calendar},
-      {Method::post, "/mediations/{id}/agreement", mediator, md::post_agreement},
+      {Method::post, "/mediations/{id}/agreement", mediator, md::post_agreement,
+       kMediationFormBody},
       {Method::post, "/mediations/{id}/no-agreement", mediator, md::post_no_agreement},
       {Method::post, "/mediations/{id}/outcome", mediator, md::post_outcome},
       {Method::get, "/mediations/{id}/agreement/pdf", bench, md::agreement_document},
@@ -146,7 +150,7 @@ Router make_router() {
       {Method::post, "/api/v1/cases/{id}/referrals/{referral}/status", casework,
        cw::api_referral_status},
       {Method::get, "/api/v1/mediations", bench, md::api_list},
-      {Method::post, "/api/v1/mediations", mediator, md::api_start},
+      {Method::post, "/api/v1/mediations", mediator, md::api_start, kMediationFormBody},
       {Method::get, "/api/v1/mediations/statistics", coordinator, md::api_statistics},
       {Method::get, "/api/v1/mediations/{id}", bench, md::api_read},
       {Method::post, "/api/v1/mediations/{id}/declaration", mediator, md::api_declaration},
@@ -158,12 +162,11 @@ Router make_router() {
       {Method::post, "/api/v1/mediations/{id}/notes", mediator, md::api_note},
       {Method::post, "/api/v1/mediations/{id}/meetings", mediator, md::api_meeting},
       {Method::post, "/api/v1/mediations/{id}/meetings/{meeting}", mediator, md::api_reschedule},
-      {Method::post, "/api/v1/mediations/{id}/meetings/{meeting}/cancel", mediator,
-       md::api_cancel},
+      {Method::post, "/api/v1/mediations/{id}/meetings/{meeting}/cancel", mediator, md::api_cancel},
       {Method::post, "/api/v1/mediations/{id}/meetings/{meeting}/held", mediator, md::api_held},
-      {Method::get, "/api/v1/mediations/{id}/meetings/{meeting}/ics", bench,
-       md::meeting_calendar},
-      {Method::post, "/api/v1/mediations/{id}/agreement", mediator, md::api_agreement},
+      {Method::get, "/api/v1/mediations/{id}/meetings/{meeting}/ics", bench, md::meeting_calendar},
+      {Method::post, "/api/v1/mediations/{id}/agreement", mediator, md::api_agreement,
+       kMediationFormBody},
       {Method::post, "/api/v1/mediations/{id}/no-agreement", mediator, md::api_no_agreement},
       {Method::post, "/api/v1/mediations/{id}/outcome", mediator, md::api_outcome},
       {Method::get, "/api/v1/mediations/{id}/agreement/pdf", bench, md::agreement_document},

@@ -170,11 +170,11 @@ int flush(storage::Database& db, const crypto::Keys& keys, const Settings& setti
   {
     storage::Transaction tx(db, storage::Transaction::Mode::read);
     Due d;
-    soci::statement st = (tx.sql().prepare << "SELECT id, next_attempt_at, attempts FROM "
-                                              "mail_outbox WHERE next_attempt_at <= :n "
-                                              "ORDER BY id LIMIT 50",
-                          soci::use(now), soci::into(d.id), soci::into(d.next),
-                          soci::into(d.attempts));
+    soci::statement st =
+        (tx.sql().prepare << "SELECT id, next_attempt_at, attempts FROM "
+                             "mail_outbox WHERE next_attempt_at <= :n "
+                             "ORDER BY id LIMIT 50",
+         soci::use(now), soci::into(d.id), soci::into(d.next), soci::into(d.attempts));
     st.execute();
     while (st.fetch()) due.push_back(d);
   }

@@ -31,13 +31,12 @@ std::string compose(const Message& m, const std::string& from, long long now);
 
 // Puts the message in the outbox.
 void enqueue(storage::Transaction& tx, const crypto::Keys& keys,
-             std::optional<long long> organisation_id, const Message& m,
-             const std::string& from, long long now);
+             std::optional<long long> organisation_id, const Message& m, const std::string& from,
+             long long now);
 
 // Sends what is due in the outbox; returns how many messages the SMTP server took. Safe to
 // run on several instances at once: each message is claimed before it is sent.
-int flush(storage::Database& db, const crypto::Keys& keys, const Settings& settings,
-          long long now);
+int flush(storage::Database& db, const crypto::Keys& keys, const Settings& settings, long long now);
 
 // One SMTP delivery; throws Error(unavailable) with libcurl's reason when it fails.
 void send(const Settings& settings, const std::string& to, const std::string& message);

@@ -40,8 +40,8 @@ struct PartyDetails {
 
 struct Party {
   long long id = 0;
-  std::string role;  // party_roles()
-  std::string kind;  // party_kinds()
+  std::string role;                    // party_roles()
+  std::string kind;                    // party_kinds()
   std::optional<long long> for_party;  // whom a representative or support person comes with
   std::string language;                // for invitations
   PartyDetails details;
@@ -138,16 +138,16 @@ struct Mediation {
   std::vector<Event> events;
   std::string timezone;
   // Rules the page offers or withholds actions by.
-  bool all_consent = false;    // every party has consented and none has withdrawn
+  bool all_consent = false;  // every party has consented and none has withdrawn
   bool meeting_held = false;
 };
 
 // Figures for the statistics module over mediations opened in a period.
 struct Statistics {
   int opened = 0;
-  int consented = 0;       // every party consented
-  int met = 0;             // a mediation meeting was held
-  int agreements = 0;      // an agreement was recorded
+  int consented = 0;   // every party consented
+  int met = 0;         // a mediation meeting was held
+  int agreements = 0;  // an agreement was recorded
   int no_agreement = 0;
   int withdrawn = 0;
   int declined = 0;

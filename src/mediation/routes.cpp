@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <map>
 
 #include "calendar/ical.hpp"
@@ -27,7 +28,9 @@ namespace {
 
 Actor actor_of(const Context& ctx) {
   const auto& roles = ctx.session->roles;
-  auto has = [&](accounts::Role r) { return std::find(roles.begin(), roles.end(), r) != roles.end(); };
+  auto has = [&](accounts::Role r) {
+    return std::find(roles.begin(), roles.end(), r) != roles.end();
+  };
   return {ctx.user_id(), ctx.organisation_id(), has(accounts::Role::mediator),
           has(accounts::Role::coordinator), ctx.user_secret()};
 }
@@ -66,8 +69,12 @@ std::function<std::string(std::string_view)> translator(const Context& ctx,
   };
 }
 
-long long mediation_id(const Context& ctx) { return http::parse_id(ctx.param("id")); }
-long long meeting_id(const Context& ctx) { return http::parse_id(ctx.param("meeting")); }
+long long mediation_id(const Context& ctx) {
+  return http::parse_id(ctx.param("id"));
+}
+long long meeting_id(const Context& ctx) {
+  return http::parse_id(ctx.param("meeting"));
+}
 
 std::string opt(const Context& ctx, const std::vector<Option>& options, const std::string& code) {
   const char* label = intake::option_label(options, code);
@@ -130,9 +137,10 @@ std::string event_label(const Context& ctx, const Event& e) {
   if (e.kind == "meeting") {
     auto space = e.detail.find(' ');
     std::string what = space == std::string::npos ? "" : e.detail.substr(space + 1);
-    static const std::map<std::string, const char*> kMeeting{
-        {"scheduled", N_("scheduled")}, {"moved", N_("moved")},
-        {"cancelled", N_("cancelled")}, {"held", N_("held")}};
+    static const std::map<std::string, const char*> kMeeting{{"scheduled", N_("scheduled")},
+                                                             {"moved", N_("moved")},
+                                                             {"cancelled", N_("cancelled")},
+                                                             {"held", N_("held")}};
     auto m = kMeeting.find(what);
     if (m != kMeeting.end()) out += " " + ctx.tr(m->second);
   }
@@ -178,7 +186,8 @@ json party_json(const Context& ctx, const Party& p, const std::vector<Party>& al
     }
   }
   std::string consent;
-  if (!p.consent_on.empty()) consent = p.consent_on + ", " + opt(ctx, consent_ways(), p.consent_how);
+  if (!p.consent_on.empty())
+    consent = p.consent_on + ", " + opt(ctx, consent_ways(), p.consent_how);
   return {{"id", p.id},
           {"role", p.role},
           {"role_label", opt(ctx, party_roles(), p.role)},
@@ -195,8 +204,7 @@ json party_json(const Context& ctx, const Party& p, const std::vector<Party>& al
           {"can_consent", p.principal() && !p.consents() && p.withdrawn_on.empty()}};
 }
 
-Response render_declaration(Context& ctx, storage::Transaction& tx, long long id,
-                            const Actor& a) {
+Response render_declaration(Context& ctx, storage::Transaction& tx, long long id, const Actor& a) {
   auto d = for_declaration(tx, ctx.app.keys, a, id);
   tx.commit();  // the read is audited
   json parties = json::array();
@@ -254,13 +262,22 @@ Response render(Context& ctx, long long id, const std::map<std::string, std::str
   for (const auto& p : m.parties) {
     parties.push_back(party_json(ctx, p, m.parties));
     if (p.principal()) {
-      principals.push_back({{"id", p.id}, {"label", p.details.name + " (" +
-                                                       opt(ctx, party_roles(), p.role) + ")"}});
+      principals.push_back(
+          {{"id", p.id}, {"label", p.details.name + " (" + opt(ctx, party_roles(), p.role) + ")"}});
     }
-    participants.push_back({{"id", p.id}, {"label", p.details.name + " (" +
-                                                      opt(ctx, party_roles(), p.role) + ")"}});
+    // Everyone is invited unless the form came back with a choice (422).
+    bool chosen =
+        !typed.contains("parties") || std::find(typed["parties"].begin(), typed["parties"].end(),
+                                                std::to_string(p.id)) != typed["parties"].end();
+    participants.push_back(
+        {{"id", p.id},
+         {"label", p.details.name + " (" + opt(ctx, party_roles(), p.role) + ")"},
+         {"selected", chosen}});
   }
   data["parties"] = parties;
+  data["can_record_consent"] = std::any_of(m.parties.begin(), m.parties.end(), [](const Party& p) {
+    return p.principal() && !p.consents() && p.withdrawn_on.empty();
+  });
   data["principals"] = principals;
   data["has_principals"] = !principals.empty();
   data["participants"] = participants;
@@ -277,10 +294,11 @@ Response render(Context& ctx, long long id, const std::map<std::string, std::str
   for (const auto& md : m.mediators) active += md.declaration != "conflict";
   data["can_assign"] = !closed && !erased && active < kMaxMediators && (a.supervisor || mine);
   json office_mediators = json::array();
-  for (const auto& [uid, name] : names) {
+  for (const auto& entry : names) {
+    long long uid = entry.first;
     bool taken = std::any_of(m.mediators.begin(), m.mediators.end(),
-                             [&](const Mediator& x) { return x.user_id == uid; });
-    if (!taken) office_mediators.push_back({{"id", uid}, {"name", name}});
+                             [uid](const Mediator& x) { return x.user_id == uid; });
+    if (!taken) office_mediators.push_back({{"id", uid}, {"name", entry.second}});
   }
   data["office_mediators"] = office_mediators;
 
@@ -321,6 +339,7 @@ Response render(Context& ctx, long long id, const std::map<std::string, std::str
   data["meetings"] = meetings;
   data["has_meetings"] = !meetings.empty();
   data["mail_enabled"] = !ctx.app.config.smtp_url.empty() && !ctx.app.config.mail_from.empty();
+  data["invite_checked"] = !typed.contains("starts") || typed_text("email") == "yes";
 
   json notes = json::array();
   for (const auto& n : m.notes) {
@@ -384,8 +403,7 @@ Response form_change(Context& ctx, const http::FormInput& in, const char* anchor
   long long id = mediation_id(ctx);
   try {
     if (!in.ok()) {
-      throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "",
-                  in.errors);
+      throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "", in.errors);
     }
     storage::Transaction tx(ctx.app.db);
     fn(tx, actor_of(ctx), id);
@@ -394,6 +412,7 @@ Response form_change(Context& ctx, const http::FormInput& in, const char* anchor
     if (e.kind() != ErrorKind::unprocessable) throw;
     json typed = json::object();
     for (const auto& [k, v] : in.values) typed[k] = v;
+    if (in.values.count("starts")) typed["parties"] = ctx.field_values("parties");  // meetings
     return render(ctx, id, e.fields(), typed, 422);
   }
   if (mail) send_queued(ctx);
@@ -401,7 +420,9 @@ Response form_change(Context& ctx, const http::FormInput& in, const char* anchor
 }
 
 // A party id from a select; 0 (no such party) when it is not a number.
-long long party_field(const std::string& text) { return parse_integer(text).value_or(0); }
+long long party_field(const std::string& text) {
+  return parse_integer(text).value_or(0);
+}
 
 MeetingInput meeting_from_form(Context& ctx, const http::FormInput& in) {
   MeetingInput m;
@@ -415,12 +436,11 @@ MeetingInput meeting_from_form(Context& ctx, const http::FormInput& in) {
 }
 
 std::initializer_list<http::Field> meeting_fields() {
-  static const std::initializer_list<http::Field> kFields{
-      {"starts", 20, false},
-      {"minutes", 4, false},
-      {"place", kMaxPlace, false},
-      {"interpreter_language", 60, false},
-      {"email", 3, false}};
+  static const std::initializer_list<http::Field> kFields{{"starts", 20, false},
+                                                          {"minutes", 4, false},
+                                                          {"place", kMaxPlace, false},
+                                                          {"interpreter_language", 60, false},
+                                                          {"email", 3, false}};
   return kFields;
 }
 
@@ -442,13 +462,14 @@ Response list_page(Context& ctx) {
     // This year so far, for the coordinator: the figures the statistics module builds on.
     Date today = date_of(now);
     auto year = std::chrono::year_month_day(today).year();
-    long long from = std::chrono::sys_seconds(std::chrono::sys_days(year / 1 / 1)).time_since_epoch().count();
+    long long from =
+        std::chrono::sys_seconds(std::chrono::sys_days(year / 1 / 1)).time_since_epoch().count();
     auto st = statistics(tx, ctx.organisation_id(), from, now + 1);
     auto pct = [](const std::optional<double>& r) {
-      return r ? std::to_string(static_cast<int>(*r * 100 + 0.5)) + " %" : std::string("–");
+      return r ? std::to_string(std::lround(*r * 100)) + " %" : std::string("–");
     };
     auto days = [](const std::optional<double>& d) {
-      return d ? std::to_string(static_cast<int>(*d + 0.5)) : std::string("–");
+      return d ? std::to_string(std::lround(*d)) : std::string("–");
     };
     data["statistics"] = {{"year", static_cast<int>(year)},
                           {"opened", st.opened},
@@ -486,23 +507,33 @@ Response new_form(Context& ctx) {
 }
 
 Response post_start(Context& ctx) {
-  auto in = http::read_form(
-      ctx, {{"complainant_name", 200, false},   {"complainant_email", 254, false},
-            {"complainant_phone", 40, false},   {"complainant_language", 10, false},
-            {"other_kind", 40, false},          {"other_name", 200, false},
-            {"other_organisation", 200, false}, {"other_email", 254, false},
-            {"other_phone", 40, false},         {"other_language", 10, false},
-            {"brief", kMaxBrief, false},        {"no_conflict", 3, false}});
+  auto in = http::read_form(ctx, {{"complainant_name", 200, false},
+                                  {"complainant_email", 254, false},
+                                  {"complainant_phone", 40, false},
+                                  {"complainant_language", 10, false},
+                                  {"other_kind", 40, false},
+                                  {"other_name", 200, false},
+                                  {"other_organisation", 200, false},
+                                  {"other_email", 254, false},
+                                  {"other_phone", 40, false},
+                                  {"other_language", 10, false},
+                                  {"brief", kMaxBrief, false},
+                                  {"no_conflict", 3, false}});
   long long id = 0;
   try {
     if (!in.ok()) {
-      throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "",
-                  in.errors);
+      throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "", in.errors);
     }
-    PartyInput c{"complainant", "person", in.get("complainant_language"), std::nullopt,
-                 {in.get("complainant_name"), "", in.get("complainant_email"),
-                  in.get("complainant_phone")}};
-    PartyInput o{"other_party", in.get("other_kind"), in.get("other_language"), std::nullopt,
+    PartyInput c{
+        "complainant",
+        "person",
+        in.get("complainant_language"),
+        std::nullopt,
+        {in.get("complainant_name"), "", in.get("complainant_email"), in.get("complainant_phone")}};
+    PartyInput o{"other_party",
+                 in.get("other_kind"),
+                 in.get("other_language"),
+                 std::nullopt,
                  {in.get("other_name"), in.get("other_organisation"), in.get("other_email"),
                   in.get("other_phone")}};
     storage::Transaction tx(ctx.app.db);
@@ -559,8 +590,11 @@ Response post_party(Context& ctx) {
                                   {"organisation", 200, false},
                                   {"email", 254, false},
                                   {"phone", 40, false}});
-  return form_change(ctx, in, "#parties", false, [&](auto& tx, const Actor& a, long long id) {
-    PartyInput p{in.get("role"), in.get("kind"), in.get("language"), std::nullopt,
+  return form_change(ctx, in, "#party-section", false, [&](auto& tx, const Actor& a, long long id) {
+    PartyInput p{in.get("role"),
+                 in.get("kind"),
+                 in.get("language"),
+                 std::nullopt,
                  {in.get("name"), in.get("organisation"), in.get("email"), in.get("phone")}};
     if (!in.get("for_party").empty()) p.for_party = party_field(in.get("for_party"));
     add_party(tx, ctx.app.keys, a, id, p, now_seconds());
@@ -570,7 +604,7 @@ Response post_party(Context& ctx) {
 Response post_consent(Context& ctx) {
   auto in = http::read_form(
       ctx, {{"party", 20, true}, {"consent_on", 10, true}, {"consent_how", 20, true}});
-  return form_change(ctx, in, "#parties", false, [&](auto& tx, const Actor& a, long long id) {
+  return form_change(ctx, in, "#party-section", false, [&](auto& tx, const Actor& a, long long id) {
     record_consent(tx, ctx.app.keys, a, id, party_field(in.get("party")), in.get("consent_on"),
                    in.get("consent_how"), now_seconds());
   });
@@ -647,7 +681,8 @@ Response post_agreement(Context& ctx) {
                                   {"fulfil_by", 10, true}});
   return form_change(ctx, in, "#agreement", false, [&](auto& tx, const Actor& a, long long id) {
     Agreement ag;
-    for (const auto& item : agreement_items()) ag.items[item.code] = in.get(std::string("item_") + item.code);
+    for (const auto& item : agreement_items())
+      ag.items[item.code] = in.get(std::string("item_") + item.code);
     ag.fulfil_by = in.get("fulfil_by");
     record_agreement(tx, ctx.app.keys, a, id, ag, now_seconds());
   });
@@ -655,8 +690,8 @@ Response post_agreement(Context& ctx) {
 
 Response post_no_agreement(Context& ctx) {
   auto in = http::read_form(ctx, {});
-  return form_change(ctx, in, "#stage", false, [&](auto& tx, const Actor& a, long long id) {
-    record_no_agreement(tx, ctx.app.keys, a, id, now_seconds());
+  return form_change(ctx, in, "#stage", true, [&](auto& tx, const Actor& a, long long id) {
+    record_no_agreement(tx, ctx.app.keys, a, id, mailing_of(tx, ctx), now_seconds());
   });
 }
 
@@ -724,8 +759,11 @@ json mediation_api_json(const Mediation& m) {
   }
   json notes = json::array();
   for (const auto& n : m.notes) {
-    notes.push_back({{"id", n.id}, {"kind", n.kind}, {"body", n.body},
-                     {"author_user_id", n.author_user_id}, {"created_at", n.created_at}});
+    notes.push_back({{"id", n.id},
+                     {"kind", n.kind},
+                     {"body", n.body},
+                     {"author_user_id", n.author_user_id},
+                     {"created_at", n.created_at}});
   }
   json events = json::array();
   for (const auto& e : m.events) {
@@ -892,7 +930,7 @@ Response api_start(Context& ctx) {
     for (const auto& [k, v] : err.fields()) {
       std::string key = k;
       if (key.rfind("complainant_", 0) == 0) key = "complainant." + key.substr(12);
-      if (key.rfind("other_", 0) == 0) key = "other_party." + key.substr(6);
+      if (key.rfind("other_", 0) == 0) key = "other_party." + key.substr(6);  // before _for_party
       fields[key] = v;
     }
     throw Error(ErrorKind::unprocessable, err.message(), "", fields);
@@ -958,7 +996,14 @@ Response api_mediator(Context& ctx) {
     std::map<std::string, std::string> e;
     long long user = json_number(b, "user_id", e);
     throw_if(e);
-    assign(tx, ctx.app.keys, a, id, user, now_seconds());
+    try {
+      assign(tx, ctx.app.keys, a, id, user, now_seconds());
+    } catch (const Error& err) {
+      // The body names the mediator `user_id`; so do the problems.
+      if (err.kind() != ErrorKind::unprocessable) throw;
+      throw Error(ErrorKind::unprocessable, err.message(), "",
+                  {{"user_id", err.fields().begin()->second}});
+    }
     return json{{"user_id", user}};
   });
 }
@@ -1112,8 +1157,8 @@ Response api_agreement(Context& ctx) {
 }
 
 Response api_no_agreement(Context& ctx) {
-  return api_change(ctx, 200, false, [&](auto& tx, const Actor& a, long long id, const json&) {
-    record_no_agreement(tx, ctx.app.keys, a, id, now_seconds());
+  return api_change(ctx, 200, true, [&](auto& tx, const Actor& a, long long id, const json&) {
+    record_no_agreement(tx, ctx.app.keys, a, id, mailing_of(tx, ctx), now_seconds());
     return json{{"stage", "closed"}, {"result", "no_agreement"}};
   });
 }

@@ -153,8 +153,7 @@ const Error& not_found() {
 Row find(storage::Transaction& tx, const Actor& actor, long long id) {
   Row r;
   long long report = 0, referral = 0, erased = 0;
-  soci::indicator report_ind = soci::i_null, referral_ind = soci::i_null,
-                  erased_ind = soci::i_null;
+  soci::indicator report_ind = soci::i_null, referral_ind = soci::i_null, erased_ind = soci::i_null;
   tx.sql() << "SELECT id, organisation_id, reference, report_id, referral_id, office_key_id, "
               "key_sealed, stage, erased_at FROM mediations WHERE id = :id AND organisation_id = "
               ":o",
@@ -223,14 +222,12 @@ std::string key_of(storage::Transaction& tx, const Actor& actor, const Row& r,
   return crypto::open_sealed(*office, crypto::from_base64(r.key_sealed));
 }
 
-std::string seal(const std::string& key, const std::string& text, const Row& r,
-                 const char* what) {
+std::string seal(const std::string& key, const std::string& text, const Row& r, const char* what) {
   return crypto::to_base64(crypto::encrypt(key, text, "mediation:" + r.reference + ":" + what));
 }
 std::string unseal(const std::string& key, const std::string& sealed, const Row& r,
                    const char* what) {
-  return crypto::decrypt(key, crypto::from_base64(sealed),
-                         "mediation:" + r.reference + ":" + what);
+  return crypto::decrypt(key, crypto::from_base64(sealed), "mediation:" + r.reference + ":" + what);
 }
 
 // A change: the timeline entry and the audit entry, in the same transaction.
@@ -243,8 +240,8 @@ void record(storage::Transaction& tx, const crypto::Keys& keys, std::optional<lo
       soci::use(r.id), soci::use(now), soci::use(u, u_ind), soci::use(kind), soci::use(detail);
   tx.sql() << "UPDATE mediations SET updated_at = :t WHERE id = :m", soci::use(now),
       soci::use(r.id);
-  audit::append(tx, keys, {user, r.organisation_id, "mediation." + kind, "mediation", r.reference,
-                           detail});
+  audit::append(tx, keys,
+                {user, r.organisation_id, "mediation." + kind, "mediation", r.reference, detail});
 }
 
 // The mediation as an assigned mediator who has declared no conflict may change it.
@@ -462,9 +459,8 @@ void give_key(storage::Transaction& tx, const Row& r, long long mediator, const 
   auto pk = keyring::user_public_key(tx, mediator);
   if (!pk) {
     throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "",
-                {{"mediator",
-                  N_("This mediator has not signed in yet, so they cannot receive the "
-                     "mediation's key. Ask them to sign in once.")}});
+                {{"mediator", N_("This mediator has not signed in yet, so they cannot receive the "
+                                 "mediation's key. Ask them to sign in once.")}});
   }
   std::string copy = crypto::to_base64(crypto::seal_to(*pk, key));
   int existing = 0;
@@ -578,8 +574,8 @@ calendar::Event event_of(const Meeting& m, const std::string& office_name,
   e.location = m.place;
   e.description = tr(N_("If you cannot come, please contact the office."));
   if (!m.interpreter_language.empty()) {
-    e.description += "\n" + tr(N_("An interpreter will be there for:")) + " " +
-                     m.interpreter_language;
+    e.description +=
+        "\n" + tr(N_("An interpreter will be there for:")) + " " + m.interpreter_language;
   }
   e.stamp = now;
   return e;
@@ -605,17 +601,18 @@ void invite(storage::Transaction& tx, const crypto::Keys& keys, const Row& r, co
     bool cancelled = method == "CANCEL";
     bool moved = !cancelled && m.sequence > 0;
     msg.subject = tr(cancelled ? N_("Meeting cancelled")
-                               : moved ? N_("Meeting moved") : N_("Invitation to a meeting")) +
+                     : moved   ? N_("Meeting moved")
+                               : N_("Invitation to a meeting")) +
                   " – " + mailing.office_name;
     msg.text = tr(cancelled ? N_("This meeting at the mediation bench has been cancelled.")
-                            : moved ? N_("The meeting at the mediation bench has been moved.")
-                                    : N_("You are invited to a meeting at the mediation bench."));
+                  : moved   ? N_("The meeting at the mediation bench has been moved.")
+                            : N_("You are invited to a meeting at the mediation bench."));
     msg.text += "\n\n" + tr(N_("When:")) + " " + when_text(m) + "\n";
     if (!cancelled) {
       msg.text += tr(N_("Where:")) + " " + m.place + "\n";
       if (!m.interpreter_language.empty()) {
-        msg.text += tr(N_("An interpreter will be there for:")) + " " + m.interpreter_language +
-                    "\n";
+        msg.text +=
+            tr(N_("An interpreter will be there for:")) + " " + m.interpreter_language + "\n";
       }
       msg.text += "\n" + tr(N_("The invitation is attached as a calendar file.")) + " " +
                   tr(N_("If you cannot come, please contact the office.")) + "\n";
@@ -639,7 +636,7 @@ void set_participants(storage::Transaction& tx, long long meeting_id,
 
 // Cancels every scheduled meeting (the mediation ended).
 void cancel_all(storage::Transaction& tx, const crypto::Keys& keys, const Row& r,
-                const std::string& key, const Mailing* mailing, long long now) {
+                const std::string& key, const Mailing& mailing, long long now) {
   std::vector<long long> ids;
   long long id = 0;
   soci::statement st = (tx.sql().prepare << "SELECT id FROM mediation_meetings WHERE "
@@ -656,7 +653,7 @@ void cancel_all(storage::Transaction& tx, const crypto::Keys& keys, const Row& r
     tx.sql() << "UPDATE mediation_meetings SET status = 'cancelled', sequence = :q, updated_at "
                 "= :t WHERE id = :id",
         soci::use(s.m.sequence), soci::use(now), soci::use(meeting_id);
-    if (mailing) invite(tx, keys, r, s.m, parties, s.m.parties, "CANCEL", *mailing, now);
+    invite(tx, keys, r, s.m, parties, s.m.parties, "CANCEL", mailing, now);
   }
 }
 
@@ -706,14 +703,15 @@ std::vector<std::pair<long long, std::string>> mediators_of(storage::Transaction
        soci::use(organisation_id), soci::into(id), soci::into(name));
   st.execute();
   while (st.fetch()) out.emplace_back(id, keys.open(name));
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.second < b.second; });
   return out;
 }
 
 // ---- Opening ----
 
-long long open_from_referral(storage::Transaction& tx, const crypto::Keys& keys,
-                             const Actor& actor, long long report_id, long long referral_id,
+long long open_from_referral(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
+                             long long report_id, long long referral_id,
                              const PartyInput& complainant, const PartyInput& other_party,
                              const std::string& brief, long long now) {
   int existing = 0;
@@ -739,6 +737,12 @@ long long start(storage::Transaction& tx, const crypto::Keys& keys, const Actor&
   for (auto& [field, problem] : check_party(complainant)) e["complainant_" + field] = problem;
   for (auto& [field, problem] : check_party(other_party)) e["other_" + field] = problem;
   check_text(e, "brief", brief, kMaxBrief, false);
+  if (complainant.for_party) {
+    e["complainant_for_party"] = N_("Only a representative or support person comes with someone.");
+  }
+  if (other_party.for_party) {
+    e["other_for_party"] = N_("Only a representative or support person comes with someone.");
+  }
   if (!no_conflict) {
     e["no_conflict"] =
         N_("Confirm that you have no conflict of interest, or ask a coordinator to give the "
@@ -760,9 +764,8 @@ long long start(storage::Transaction& tx, const crypto::Keys& keys, const Actor&
 
 namespace {
 
-std::vector<Summary> summaries(storage::Transaction& tx, const std::string& where,
-                               long long a, long long b, long long user_for_declaration,
-                               long long now) {
+std::vector<Summary> summaries(storage::Transaction& tx, const std::string& where, long long a,
+                               long long b, long long user_for_declaration, long long now) {
   std::vector<Summary> out;
   Summary s;
   long long report = 0;
@@ -774,8 +777,8 @@ std::vector<Summary> summaries(storage::Transaction& tx, const std::string& wher
                            "r.reference, m.created_at, m.updated_at, m.follow_up_on FROM "
                            "mediations m LEFT JOIN reports r ON r.id = m.report_id WHERE " +
                                where + " ORDER BY m.stage = 'closed', m.updated_at DESC LIMIT 500",
-       soci::use(a), soci::use(b), soci::into(s.id), soci::into(s.reference),
-       soci::into(s.stage), soci::into(result, result_ind), soci::into(report, report_ind),
+       soci::use(a), soci::use(b), soci::into(s.id), soci::into(s.reference), soci::into(s.stage),
+       soci::into(result, result_ind), soci::into(report, report_ind),
        soci::into(case_ref, ref_ind), soci::into(s.created_at), soci::into(s.updated_at),
        soci::into(follow, follow_ind));
   st.execute();
@@ -822,12 +825,12 @@ std::vector<Summary> list(storage::Transaction& tx, const Actor& actor, long lon
 
 std::vector<Summary> of_case(storage::Transaction& tx, long long organisation_id,
                              long long report_id) {
-  return summaries(tx, "m.organisation_id = :o AND m.report_id = :r", organisation_id, report_id,
-                   0, 0);
+  return summaries(tx, "m.organisation_id = :o AND m.report_id = :r", organisation_id, report_id, 0,
+                   0);
 }
 
-Mediation open(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
-               long long id, long long now) {
+Mediation open(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor, long long id,
+               long long now) {
   Row r = find(tx, actor, id);
   Mediation m;
   std::string key = r.erased_at ? std::string() : key_of(tx, actor, r);
@@ -930,8 +933,9 @@ Mediation open(storage::Transaction& tx, const crypto::Keys& keys, const Actor& 
     }
   }
   if (k) {
-    audit::append(tx, keys, {actor.user_id, actor.organisation_id, "personal_data.read",
-                             "mediation", r.reference, ""});
+    audit::append(
+        tx, keys,
+        {actor.user_id, actor.organisation_id, "personal_data.read", "mediation", r.reference, ""});
   }
   return m;
 }
@@ -955,8 +959,9 @@ ForDeclaration for_declaration(storage::Transaction& tx, const crypto::Keys& key
     if (!p.details.organisation.empty()) who += ", " + p.details.organisation;
     out.parties.emplace_back(p.role, who);
   }
-  audit::append(tx, keys, {actor.user_id, actor.organisation_id, "personal_data.read",
-                           "mediation", r.reference, "parties for the declaration"});
+  audit::append(tx, keys,
+                {actor.user_id, actor.organisation_id, "personal_data.read", "mediation",
+                 r.reference, "parties for the declaration"});
   return out;
 }
 
@@ -1063,8 +1068,8 @@ long long add_party(storage::Transaction& tx, const crypto::Keys& keys, const Ac
 }
 
 void record_consent(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
-                    long long id, long long party_id, const std::string& on,
-                    const std::string& how, long long now) {
+                    long long id, long long party_id, const std::string& on, const std::string& how,
+                    long long now) {
   Row r = open_for_change(tx, actor, id);
   auto parties = parties_of(tx, r, nullptr);
   auto it = std::find_if(parties.begin(), parties.end(),
@@ -1087,9 +1092,10 @@ void record_consent(storage::Transaction& tx, const crypto::Keys& keys, const Ac
   it->consent_how = how;
   if (it->role == "other_party") {
     // The other party answered: that was the first contact, if none was recorded.
+    std::string contact = how == "in_writing" ? "by_letter" : how;  // a contact way
     tx.sql() << "UPDATE mediations SET contacted_on = :d, contact_how = :h WHERE id = :m AND "
                 "contacted_on IS NULL",
-        soci::use(on), soci::use(how), soci::use(r.id);
+        soci::use(on), soci::use(contact), soci::use(r.id);
     advance(tx, r, "contacted", now);
   }
   record(tx, keys, actor.user_id, r, "consent", std::to_string(party_id) + " " + on + " " + how,
@@ -1102,8 +1108,8 @@ void record_consent(storage::Transaction& tx, const crypto::Keys& keys, const Ac
 }
 
 void end_by_party(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
-                  long long id, long long party_id, const std::string& on,
-                  const Mailing& mailing, long long now) {
+                  long long id, long long party_id, const std::string& on, const Mailing& mailing,
+                  long long now) {
   Row r = open_for_change(tx, actor, id);
   auto parties = parties_of(tx, r, nullptr);
   auto it = std::find_if(parties.begin(), parties.end(),
@@ -1120,13 +1126,12 @@ void end_by_party(storage::Transaction& tx, const crypto::Keys& keys, const Acto
   tx.sql() << "UPDATE mediations SET ended_by_party = :p WHERE id = :m", soci::use(party_id),
       soci::use(r.id);
   std::string key = key_of(tx, actor, r);
-  cancel_all(tx, keys, r, key, &mailing, now);
+  cancel_all(tx, keys, r, key, mailing, now);
   close(tx, keys, actor, r, withdrew ? "withdrawn" : "declined", now);
 }
 
 long long add_note(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
-                   long long id, const std::string& kind, const std::string& text,
-                   long long now) {
+                   long long id, const std::string& kind, const std::string& text, long long now) {
   Row r = writable(tx, actor, id);
   std::map<std::string, std::string> e;
   if (!intake::has_code(note_kinds(), kind)) e["note_kind"] = N_("Choose one of the options.");
@@ -1137,8 +1142,8 @@ long long add_note(storage::Transaction& tx, const crypto::Keys& keys, const Act
   long long note = 0;
   tx.sql() << "INSERT INTO mediation_notes (mediation_id, kind, body_sealed, author_user_id, "
               "created_at) VALUES (:m, :k, :b, :u, :t) RETURNING id",
-      soci::use(r.id), soci::use(kind), soci::use(sealed), soci::use(actor.user_id),
-      soci::use(now), soci::into(note);
+      soci::use(r.id), soci::use(kind), soci::use(sealed), soci::use(actor.user_id), soci::use(now),
+      soci::into(note);
   // Preparatory talks once both parties have said yes: the mediation is being prepared.
   if (kind == "preparatory_talk" && r.stage == "consented") advance(tx, r, "preparing", now);
   record(tx, keys, actor.user_id, r, "note", std::to_string(note) + " " + kind, now);
@@ -1190,8 +1195,8 @@ long long schedule(storage::Transaction& tx, const crypto::Keys& keys, const Act
 }
 
 void reschedule(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
-                long long id, long long meeting_id, const MeetingInput& in,
-                const Mailing& mailing, long long now) {
+                long long id, long long meeting_id, const MeetingInput& in, const Mailing& mailing,
+                long long now) {
   Row r = open_for_change(tx, actor, id);
   std::string key = key_of(tx, actor, r);
   auto s = load_meeting(tx, r, meeting_id);
@@ -1246,8 +1251,8 @@ void cancel(storage::Transaction& tx, const crypto::Keys& keys, const Actor& act
   invite(tx, keys, r, s.m, parties_of(tx, r, &key), s.m.parties, "CANCEL", mailing, now);
 }
 
-void mark_held(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
-               long long id, long long meeting_id, long long now) {
+void mark_held(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor, long long id,
+               long long meeting_id, long long now) {
   Row r = open_for_change(tx, actor, id);
   auto s = load_meeting(tx, r, meeting_id);
   if (s.m.status != "scheduled") {
@@ -1272,8 +1277,9 @@ std::string meeting_ics(storage::Transaction& tx, const crypto::Keys& keys, cons
   auto s = load_meeting(tx, r, meeting_id);
   s.m.place = unseal(key, s.place_sealed, r, "place");
   auto e = event_of(s.m, office_name, tr, s.m.status == "cancelled" ? "CANCEL" : "PUBLISH", now);
-  audit::append(tx, keys, {actor.user_id, actor.organisation_id, "personal_data.export",
-                           "mediation", r.reference, "calendar " + std::to_string(meeting_id)});
+  audit::append(tx, keys,
+                {actor.user_id, actor.organisation_id, "personal_data.export", "mediation",
+                 r.reference, "calendar " + std::to_string(meeting_id)});
   return calendar::to_ics(e);
 }
 
@@ -1322,7 +1328,7 @@ void record_agreement(storage::Transaction& tx, const crypto::Keys& keys, const 
 }
 
 void record_no_agreement(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
-                         long long id, long long now) {
+                         long long id, const Mailing& mailing, long long now) {
   Row r = open_for_change(tx, actor, id);
   if (r.stage != "meeting" || !has_held_meeting(tx, r.id)) {
     throw Error(ErrorKind::conflict,
@@ -1330,7 +1336,7 @@ void record_no_agreement(storage::Transaction& tx, const crypto::Keys& keys, con
                    "party does not want to go on, record that instead."));
   }
   std::string key = key_of(tx, actor, r);
-  cancel_all(tx, keys, r, key, nullptr, now);
+  cancel_all(tx, keys, r, key, mailing, now);
   tx.sql() << "UPDATE mediations SET agreement_at = :t WHERE id = :m", soci::use(now),
       soci::use(r.id);
   close(tx, keys, actor, r, "no_agreement", now);
@@ -1350,8 +1356,7 @@ void record_outcome(storage::Transaction& tx, const crypto::Keys& keys, const Ac
 
 std::string agreement_pdf(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                           long long id, const std::string& office_name,
-                          const std::function<std::string(std::string_view)>& tr,
-                          long long now) {
+                          const std::function<std::string(std::string_view)>& tr, long long now) {
   Row r = find(tx, actor, id);
   std::string key = key_of(tx, actor, r);
   std::string sealed, fulfil_by;
@@ -1402,8 +1407,9 @@ std::string agreement_pdf(storage::Transaction& tx, const crypto::Keys& keys, co
                   tr(N_("Place and date:")) + " ______________________";
   }
   doc.sections.push_back({tr(N_("Signatures")), signatures});
-  audit::append(tx, keys, {actor.user_id, actor.organisation_id, "personal_data.export",
-                           "mediation", r.reference, "agreement"});
+  audit::append(tx, keys,
+                {actor.user_id, actor.organisation_id, "personal_data.export", "mediation",
+                 r.reference, "agreement"});
   (void)now;
   return documents::render_pdf(doc);
 }
@@ -1477,9 +1483,8 @@ Statistics statistics(storage::Transaction& tx, long long organisation_id, long 
 
 // ---- Retention ----
 
-void erase(storage::Transaction& tx, const crypto::Keys& keys,
-           std::optional<long long> actor_user, long long id, const std::string& reason,
-           long long now) {
+void erase(storage::Transaction& tx, const crypto::Keys& keys, std::optional<long long> actor_user,
+           long long id, const std::string& reason, long long now) {
   Row r;
   long long erased = 0;
   soci::indicator erased_ind = soci::i_null;

@@ -20,9 +20,9 @@ namespace dime::mediation {
 struct Actor {
   long long user_id = 0;
   long long organisation_id = 0;
-  bool mediator = false;     // holds the mediator role in the office
-  bool supervisor = false;   // a coordinator (or, opening from a referral, an advisor)
-  std::string user_secret;   // the user's private key for this request (from the session)
+  bool mediator = false;    // holds the mediator role in the office
+  bool supervisor = false;  // a coordinator (or, opening from a referral, an advisor)
+  std::string user_secret;  // the user's private key for this request (from the session)
 };
 
 // A msgid in a language: invitations go out in each participant's language.
@@ -47,8 +47,8 @@ std::vector<std::pair<long long, std::string>> mediators_of(storage::Transaction
 // document); the complainant and the other party are added where the report names them (an
 // empty name and contact leaves one out, for the mediator to add). Returns the id, or 0 when
 // the referral already has its mediation.
-long long open_from_referral(storage::Transaction& tx, const crypto::Keys& keys,
-                             const Actor& actor, long long report_id, long long referral_id,
+long long open_from_referral(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
+                             long long report_id, long long referral_id,
                              const PartyInput& complainant, const PartyInput& other_party,
                              const std::string& brief, long long now);
 // Started directly by a mediator (someone came to the bench itself), who declares at once
@@ -66,8 +66,8 @@ std::vector<Summary> of_case(storage::Transaction& tx, long long organisation_id
                              long long report_id);
 // The whole mediation, decrypted; audited. A mediator who has not declared yet gets
 // Error(forbidden) (the page asks for the declaration).
-Mediation open(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
-               long long id, long long now);
+Mediation open(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor, long long id,
+               long long now);
 // Whether the actor is an assigned mediator who has not declared yet (Error(not_found) when
 // they may not see the mediation at all).
 bool must_declare(storage::Transaction& tx, const Actor& actor, long long id);
@@ -96,13 +96,13 @@ void record_contact(storage::Transaction& tx, const crypto::Keys& keys, const Ac
 long long add_party(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                     long long id, const PartyInput& in, long long now);
 void record_consent(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
-                    long long id, long long party_id, const std::string& on,
-                    const std::string& how, long long now);
+                    long long id, long long party_id, const std::string& on, const std::string& how,
+                    long long now);
 // A party withdraws consent (or refuses to take part): the mediation closes, scheduled
 // meetings are cancelled, and the case is told. The case itself stays open.
 void end_by_party(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
-                  long long id, long long party_id, const std::string& on,
-                  const Mailing& mailing, long long now);
+                  long long id, long long party_id, const std::string& on, const Mailing& mailing,
+                  long long now);
 long long add_note(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                    long long id, const std::string& kind, const std::string& text, long long now);
 
@@ -112,12 +112,12 @@ long long schedule(storage::Transaction& tx, const crypto::Keys& keys, const Act
                    long long id, const MeetingInput& in, const Mailing& mailing, long long now);
 // The same calendar event, one SEQUENCE later.
 void reschedule(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
-                long long id, long long meeting_id, const MeetingInput& in,
-                const Mailing& mailing, long long now);
+                long long id, long long meeting_id, const MeetingInput& in, const Mailing& mailing,
+                long long now);
 void cancel(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor, long long id,
             long long meeting_id, const Mailing& mailing, long long now);
-void mark_held(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
-               long long id, long long meeting_id, long long now);
+void mark_held(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor, long long id,
+               long long meeting_id, long long now);
 // The meeting as an .ics file to import (METHOD:PUBLISH); audited.
 std::string meeting_ics(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                         long long id, long long meeting_id, const std::string& office_name,
@@ -127,8 +127,9 @@ std::string meeting_ics(storage::Transaction& tx, const crypto::Keys& keys, cons
 
 void record_agreement(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                       long long id, const Agreement& agreement, long long now);
+// Closes the mediation; planned meetings are cancelled (participants are told).
 void record_no_agreement(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
-                         long long id, long long now);
+                         long long id, const Mailing& mailing, long long now);
 // At follow-up: fulfilled, partly fulfilled or broken. Closes the mediation.
 void record_outcome(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                     long long id, const std::string& outcome, long long now);
@@ -144,9 +145,8 @@ Statistics statistics(storage::Transaction& tx, long long organisation_id, long 
                       long long to);
 // Erases a mediation's personal data (keys, ciphertexts, notes); the stages, dates and result
 // stay for statistics. Audited as mediation.erase.
-void erase(storage::Transaction& tx, const crypto::Keys& keys,
-           std::optional<long long> actor_user, long long id, const std::string& reason,
-           long long now);
+void erase(storage::Transaction& tx, const crypto::Keys& keys, std::optional<long long> actor_user,
+           long long id, const std::string& reason, long long now);
 // Every mediation of case `report_id` (the case's personal data was erased on request).
 void erase_for_case(storage::Transaction& tx, const crypto::Keys& keys, long long actor_user,
                     long long organisation_id, long long report_id, long long now);

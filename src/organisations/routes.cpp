@@ -68,17 +68,16 @@ http::Response update_settings(http::Context& ctx) {
 }
 
 http::Response update_case_settings(http::Context& ctx) {
-  auto in = http::read_form(ctx, {http::Field{"acknowledge_days", 4}, http::Field{"feedback_days", 4},
-                                  http::Field{"limit_warning_days", 4},
-                                  http::Field{"retention_months", 4}});
+  auto in = http::read_form(
+      ctx, {http::Field{"acknowledge_days", 4}, http::Field{"feedback_days", 4},
+            http::Field{"limit_warning_days", 4}, http::Field{"retention_months", 4}});
   json typed = json::object();
   for (const auto& [k, v] : in.values) typed[k] = v;
   try {
     storage::Transaction tx(ctx.app.db);
-    casework::Settings s{number_or(in.get("acknowledge_days"), -1),
-                         number_or(in.get("feedback_days"), -1),
-                         number_or(in.get("limit_warning_days"), -1),
-                         number_or(in.get("retention_months"), -1)};
+    casework::Settings s{
+        number_or(in.get("acknowledge_days"), -1), number_or(in.get("feedback_days"), -1),
+        number_or(in.get("limit_warning_days"), -1), number_or(in.get("retention_months"), -1)};
     auto org = find(tx, ctx.organisation_id());
     if (!org || org->kind != Kind::help_office) {
       throw Error(ErrorKind::not_found, N_("There is no page at this address."));

@@ -39,9 +39,9 @@ class MediationTest : public ::testing::Test {
   long long mediator2 = user("med2@oslo.no", oslo, Role::mediator);
   long long mediator3 = user("med3@oslo.no", oslo, Role::mediator);
   long long bergen_mediator = user("med@bergen.no", bergen, Role::mediator);
-  test::Client adv{server.port()}, coord{server.port()}, med{server.port()},
-      med2{server.port()}, med3{server.port()}, bergen_coord{server.port()},
-      bergen_med{server.port()}, person{server.port()};
+  test::Client adv{server.port()}, coord{server.port()}, med{server.port()}, med2{server.port()},
+      med3{server.port()}, bergen_coord{server.port()}, bergen_med{server.port()},
+      person{server.port()};
   std::string today = format_date(date_of(now_seconds()));
 
   void SetUp() override {
@@ -100,12 +100,13 @@ class MediationTest : public ::testing::Test {
     b.case_reference = json::parse(r->body)["reference"];
     b.case_id = count("SELECT id FROM reports WHERE reference = '" + b.case_reference + "'");
     std::string referrals = "/api/v1/cases/" + std::to_string(b.case_id) + "/referrals";
-    auto made = api(adv, referrals,
-                    {{"body", "mediation_bench"}, {"consent_how", "in_person"}, {"consent_on", today}});
+    auto made =
+        api(adv, referrals,
+            {{"body", "mediation_bench"}, {"consent_how", "in_person"}, {"consent_on", today}});
     EXPECT_EQ(made->status, 201) << made->body;
     b.referral = json::parse(made->body)["id"];
-    auto sent = api(adv, referrals + "/" + std::to_string(b.referral) + "/status",
-                    {{"status", "sent"}});
+    auto sent =
+        api(adv, referrals + "/" + std::to_string(b.referral) + "/status", {{"status", "sent"}});
     EXPECT_EQ(sent->status, 200) << sent->body;
     b.id = count("SELECT id FROM mediations WHERE referral_id = " + std::to_string(b.referral));
     return b;
@@ -175,7 +176,8 @@ TEST_F(MediationTest, AReferralToTheBenchOpensAMediationOnlyItsMediatorsAndCoord
   auto other = bergen_coord.get(b.path());
   EXPECT_EQ(other->status, 404);
   EXPECT_EQ(other->body, missing->body);
-  EXPECT_EQ(api(bergen_coord, b.path() + "/mediators", {{"user_id", bergen_mediator}})->status, 404);
+  EXPECT_EQ(api(bergen_coord, b.path() + "/mediators", {{"user_id", bergen_mediator}})->status,
+            404);
   // Advisors do casework, not mediation; a mediator does no casework.
   EXPECT_EQ(adv.get("/api/v1/mediations")->status, 403);
   EXPECT_EQ(adv.get(b.path())->status, 403);
@@ -235,14 +237,15 @@ TEST_F(MediationTest, ConflictsOfInterestAndAtMostTwoMediators) {
   ASSERT_EQ(api(med, b.path() + "/mediators", {{"user_id", mediator2}})->status, 200);
   auto third = api(coord, b.path() + "/mediators", {{"user_id", mediator3}});
   EXPECT_EQ(third->status, 422);
-  EXPECT_TRUE(json::parse(third->body)["error"]["fields"].contains("mediator"));
+  EXPECT_TRUE(json::parse(third->body)["error"]["fields"].contains("user_id"));
   EXPECT_EQ(api(coord, b.path() + "/mediators", {{"user_id", mediator}})->status, 422);
   // The co-mediator knows one of the parties: they declare a conflict and lose the mediation.
   ASSERT_EQ(api(med2, b.path() + "/declaration", {{"no_conflict", false}})->status, 200);
   EXPECT_EQ(med2.get(b.path())->status, 404);
-  EXPECT_EQ(count("SELECT COUNT(*) FROM mediation_mediators WHERE user_id = " +
-                  std::to_string(mediator2) + " AND key_sealed IS NULL AND declaration = 'conflict'"),
-            1);
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM mediation_mediators WHERE user_id = " +
+            std::to_string(mediator2) + " AND key_sealed IS NULL AND declaration = 'conflict'"),
+      1);
   EXPECT_EQ(api(coord, b.path() + "/mediators", {{"user_id", mediator2}})->status, 422);
   // Now there is room for the third.
   EXPECT_EQ(api(coord, b.path() + "/mediators", {{"user_id", mediator3}})->status, 200);
@@ -254,10 +257,14 @@ TEST_F(MediationTest, ConflictsOfInterestAndAtMostTwoMediators) {
 }
 
 TEST_F(MediationTest, AMediatorCanStartAMediationDirectly) {
-  json body{{"complainant", {{"name", "Yusuf Ali"}, {"language", "ar"}, {"phone", "+47 900 00 000"}}},
-            {"other_party", {{"name", "Per Hansen"}, {"organisation", "Kiwi Grønland"},
-                             {"kind", "business"}, {"language", "nb"}}},
-            {"brief", "Refused entry to the shop."}};
+  json body{
+      {"complainant", {{"name", "Yusuf Ali"}, {"language", "ar"}, {"phone", "+47 900 00 000"}}},
+      {"other_party",
+       {{"name", "Per Hansen"},
+        {"organisation", "Kiwi Grønland"},
+        {"kind", "business"},
+        {"language", "nb"}}},
+      {"brief", "Refused entry to the shop."}};
   auto refused = api(med, "/api/v1/mediations", body);
   ASSERT_EQ(refused->status, 422);
   EXPECT_TRUE(json::parse(refused->body)["error"]["fields"].contains("no_conflict"));
@@ -281,8 +288,10 @@ TEST_F(MediationTest, AMediatorCanStartAMediationDirectly) {
   EXPECT_EQ(coord.get(b.path())->status, 200);
   // The page form keeps what was typed when something is missing.
   med.get("/mediations/new");
-  auto page = med.post("/mediations", {{"complainant_name", "Yusuf Ali"}, {"other_kind", "business"},
-                                       {"other_name", ""}, {"complainant_language", "ar"},
+  auto page = med.post("/mediations", {{"complainant_name", "Yusuf Ali"},
+                                       {"other_kind", "business"},
+                                       {"other_name", ""},
+                                       {"complainant_language", "ar"},
                                        {"other_language", "nb"}});
   EXPECT_EQ(page->status, 422);
   EXPECT_NE(page->body.find("value=\"Yusuf Ali\""), std::string::npos);
@@ -310,13 +319,17 @@ TEST_F(MediationTest, NoMeetingWithoutBothConsentsAndNoAgreementWithoutAMeeting)
                 ->status,
             422);
   auto rep = api(med, b.path() + "/parties",
-                 {{"role", "representative"}, {"kind", "person"}, {"language", "nb"},
-                  {"name", "Advokat Berg"}, {"for_party", party(m, "other_party")}});
+                 {{"role", "representative"},
+                  {"kind", "person"},
+                  {"language", "nb"},
+                  {"name", "Advokat Berg"},
+                  {"for_party", party(m, "other_party")}});
   ASSERT_EQ(rep->status, 201) << rep->body;
   long long rep_id = json::parse(rep->body)["id"];
-  EXPECT_EQ(api(med, b.path() + "/consents", {{"party_id", rep_id}, {"on", today}, {"how", "in_person"}})
-                ->status,
-            422);
+  EXPECT_EQ(
+      api(med, b.path() + "/consents", {{"party_id", rep_id}, {"on", today}, {"how", "in_person"}})
+          ->status,
+      422);
   EXPECT_EQ(api(med, b.path() + "/parties",
                 {{"role", "support_person"}, {"kind", "person"}, {"language", "nb"}, {"name", "X"}})
                 ->status,
@@ -335,23 +348,27 @@ TEST_F(MediationTest, NoMeetingWithoutBothConsentsAndNoAgreementWithoutAMeeting)
   EXPECT_TRUE(m["all_consent"]);
   EXPECT_FALSE(m["consented_at"].is_null());
   // A preparatory talk moves it on; so does planning a meeting.
-  ASSERT_EQ(api(med, b.path() + "/notes", {{"kind", "preparatory_talk"}, {"body", "Talked to both."}})
-                ->status,
-            201);
+  ASSERT_EQ(
+      api(med, b.path() + "/notes", {{"kind", "preparatory_talk"}, {"body", "Talked to both."}})
+          ->status,
+      201);
   EXPECT_EQ(read(med, b)["stage"], "preparing");
   // A meeting in the future cannot be held yet; no agreement before a meeting was held.
   auto future = api(med, b.path() + "/meetings", meeting(m, "2099-06-01T10:00"));
   ASSERT_EQ(future->status, 201) << future->body;
-  std::string fut = b.path() + "/meetings/" + std::to_string(json::parse(future->body)["id"].get<long long>());
+  std::string fut =
+      b.path() + "/meetings/" + std::to_string(json::parse(future->body)["id"].get<long long>());
   EXPECT_EQ(api(med, fut + "/held", json::object())->status, 409);
-  json agreement{{"items", {{"apology", "Hansen apologises in writing."},
-                            {"training", "The staff take a course on equal treatment."}}},
+  json agreement{{"items",
+                  {{"apology", "Hansen apologises in writing."},
+                   {"training", "The staff take a course on equal treatment."}}},
                  {"fulfil_by", format_date(date_of(now_seconds()) + std::chrono::days{30})}};
   EXPECT_EQ(api(med, b.path() + "/agreement", agreement)->status, 409);
   EXPECT_EQ(api(med, b.path() + "/no-agreement", json::object())->status, 409);
   auto past = api(med, b.path() + "/meetings", meeting(m, "2025-01-10T10:00"));
   ASSERT_EQ(past->status, 201);
-  std::string held = b.path() + "/meetings/" + std::to_string(json::parse(past->body)["id"].get<long long>());
+  std::string held =
+      b.path() + "/meetings/" + std::to_string(json::parse(past->body)["id"].get<long long>());
   ASSERT_EQ(api(med, held + "/held", json::object())->status, 200);
   EXPECT_EQ(api(med, held + "/held", json::object())->status, 409);
   EXPECT_FALSE(read(med, b)["first_meeting_at"].is_null());
@@ -362,9 +379,11 @@ TEST_F(MediationTest, NoMeetingWithoutBothConsentsAndNoAgreementWithoutAMeeting)
   auto stale_r = api(med, b.path() + "/agreement", stale);
   EXPECT_EQ(stale_r->status, 422);
   EXPECT_TRUE(json::parse(stale_r->body)["error"]["fields"].contains("fulfil_by"));
-  auto empty = api(med, b.path() + "/agreement", {{"items", json::object()}, {"fulfil_by", agreement["fulfil_by"]}});
+  auto empty = api(med, b.path() + "/agreement",
+                   {{"items", json::object()}, {"fulfil_by", agreement["fulfil_by"]}});
   EXPECT_EQ(empty->status, 422);
-  EXPECT_EQ(api(med, b.path() + "/agreement", {{"items", {{"bribe", "x"}}}, {"fulfil_by", agreement["fulfil_by"]}})
+  EXPECT_EQ(api(med, b.path() + "/agreement",
+                {{"items", {{"bribe", "x"}}}, {"fulfil_by", agreement["fulfil_by"]}})
                 ->status,
             422);
   ASSERT_EQ(api(med, b.path() + "/agreement", agreement)->status, 200);
@@ -380,7 +399,8 @@ TEST_F(MediationTest, NoMeetingWithoutBothConsentsAndNoAgreementWithoutAMeeting)
   m = read(med, b);
   EXPECT_EQ(m["stage"], "closed");
   EXPECT_EQ(m["result"], "fulfilled");
-  EXPECT_EQ(api(med, b.path() + "/notes", {{"kind", "note"}, {"body", "After the end."}})->status, 201);
+  EXPECT_EQ(api(med, b.path() + "/notes", {{"kind", "note"}, {"body", "After the end."}})->status,
+            201);
   EXPECT_EQ(api(med, b.path() + "/meetings", meeting(m, "2025-02-10T10:00"))->status, 409);
   auto c = json::parse(adv.get("/api/v1/cases/" + std::to_string(b.case_id))->body);
   EXPECT_EQ(c["referrals"][0]["status"], "decided");
@@ -410,7 +430,8 @@ TEST_F(MediationTest, WithdrawalClosesTheMediationButNotTheCase) {
   ASSERT_EQ(api(med, b.path() + "/meetings", meeting(m, "2099-03-01T09:30", true))->status, 201);
   std::size_t before = sink.messages().size();
   ASSERT_EQ(before, 1U);  // the complainant has an e-mail address; the other party none
-  auto w = api(med, b.path() + "/withdrawal", {{"party_id", party(m, "other_party")}, {"on", today}});
+  auto w =
+      api(med, b.path() + "/withdrawal", {{"party_id", party(m, "other_party")}, {"on", today}});
   ASSERT_EQ(w->status, 200) << w->body;
   m = read(med, b);
   EXPECT_EQ(m["stage"], "closed");
@@ -427,17 +448,19 @@ TEST_F(MediationTest, WithdrawalClosesTheMediationButNotTheCase) {
   EXPECT_EQ(c["referrals"][0]["status"], "decided");
   EXPECT_EQ(c["referrals"][0]["outcome"], "dismissed");
   // Nothing more happens in a closed mediation.
-  EXPECT_EQ(api(med, b.path() + "/withdrawal", {{"party_id", party(m, "complainant")}, {"on", today}})
-                ->status,
-            409);
+  EXPECT_EQ(
+      api(med, b.path() + "/withdrawal", {{"party_id", party(m, "complainant")}, {"on", today}})
+          ->status,
+      409);
   EXPECT_EQ(api(coord, b.path() + "/mediators", {{"user_id", mediator2}})->status, 409);
 
   // A party that never consented declines instead.
   Bench d = assigned();
   json dm = read(med, d);
-  ASSERT_EQ(api(med, d.path() + "/withdrawal", {{"party_id", party(dm, "other_party")}, {"on", today}})
-                ->status,
-            200);
+  ASSERT_EQ(
+      api(med, d.path() + "/withdrawal", {{"party_id", party(dm, "other_party")}, {"on", today}})
+          ->status,
+      200);
   EXPECT_EQ(read(med, d)["result"], "declined");
 }
 
@@ -448,7 +471,8 @@ TEST_F(MediationTest, CalendarFilesKeepOneUidAcrossReschedulesInTheOfficesTimeZo
   json m = consented(b);
   auto made = api(med, b.path() + "/meetings", meeting(m, "2026-12-03T10:00"));
   ASSERT_EQ(made->status, 201) << made->body;
-  std::string one = b.path() + "/meetings/" + std::to_string(json::parse(made->body)["id"].get<long long>());
+  std::string one =
+      b.path() + "/meetings/" + std::to_string(json::parse(made->body)["id"].get<long long>());
 
   auto ics = med.get(one + "/ics");
   ASSERT_EQ(ics->status, 200);
@@ -492,8 +516,11 @@ TEST_F(MediationTest, InvitationsReachTheSmtpServerWithoutCaseContent) {
   json m = read(med, b);
   // The other party gets an e-mail address and Norwegian invitations.
   ASSERT_EQ(api(med, b.path() + "/parties",
-                {{"role", "representative"}, {"kind", "person"}, {"language", "nb"},
-                 {"name", "Kari Berg"}, {"email", "kari@advokat.example"},
+                {{"role", "representative"},
+                 {"kind", "person"},
+                 {"language", "nb"},
+                 {"name", "Kari Berg"},
+                 {"email", "kari@advokat.example"},
                  {"for_party", party(m, "other_party")}})
                 ->status,
             201);
@@ -506,7 +533,8 @@ TEST_F(MediationTest, InvitationsReachTheSmtpServerWithoutCaseContent) {
   plan["parties"].push_back(rep);
   auto made = api(med, b.path() + "/meetings", plan);
   ASSERT_EQ(made->status, 201);
-  std::string one = b.path() + "/meetings/" + std::to_string(json::parse(made->body)["id"].get<long long>());
+  std::string one =
+      b.path() + "/meetings/" + std::to_string(json::parse(made->body)["id"].get<long long>());
   auto mails = sink.messages();
   ASSERT_EQ(mails.size(), 2U);  // the complainant and the representative
   std::string uid;
@@ -520,8 +548,8 @@ TEST_F(MediationTest, InvitationsReachTheSmtpServerWithoutCaseContent) {
     // Date, time and place; nothing about the case, the other people or the office's work.
     EXPECT_NE(all.find("2026-12-03 10:00"), std::string::npos) << all;
     EXPECT_NE(all.find("Storgata 1"), std::string::npos);
-    for (const char* secret : {"does not rent", "Hansen", "Amina", "Kari Berg", "Advokat",
-                               "landlord", "MB-"}) {
+    for (const char* secret :
+         {"does not rent", "Hansen", "Amina", "Kari Berg", "Advokat", "landlord", "MB-"}) {
       EXPECT_EQ(all.find(secret), std::string::npos) << secret;
       EXPECT_EQ(mail.find(secret), std::string::npos) << secret;
     }
@@ -541,7 +569,8 @@ TEST_F(MediationTest, InvitationsReachTheSmtpServerWithoutCaseContent) {
   for (const auto& mail : mails) {
     if (mail.find("To: kari@advokat.example") == std::string::npos) continue;
     for (const auto& [type, body] : test::mime_parts(mail)) {
-      norwegian |= body.find("Sted:") != std::string::npos || body.find("Når:") != std::string::npos;
+      norwegian |=
+          body.find("Sted:") != std::string::npos || body.find("Når:") != std::string::npos;
     }
   }
   EXPECT_TRUE(norwegian);
@@ -554,7 +583,8 @@ TEST_F(MediationTest, InvitationsReachTheSmtpServerWithoutCaseContent) {
   mails = sink.messages();
   ASSERT_EQ(mails.size(), 4U);
   for (std::size_t i = 2; i < 4; ++i) {
-    std::string method = mails[i].find("To: kari@advokat.example") != std::string::npos ? "CANCEL" : "REQUEST";
+    std::string method =
+        mails[i].find("To: kari@advokat.example") != std::string::npos ? "CANCEL" : "REQUEST";
     for (const auto& [type, body] : test::mime_parts(mails[i])) {
       if (type.find("text/calendar") == std::string::npos) continue;
       auto ev = calendar::parse(body);
@@ -575,24 +605,31 @@ TEST_F(MediationTest, UndeliveredInvitationsWaitSealedInTheOutbox) {
   }};
   long long office = test::make_organisation(down.db(), "Oslo help office");
   test::make_key_holder(down.db(), down.app().keys, "adv@oslo.no", office, Role::advisor);
-  test::make_user(down.db(), down.app().keys, "med@oslo.no", test::kPassword, office, Role::mediator);
+  test::make_user(down.db(), down.app().keys, "med@oslo.no", test::kPassword, office,
+                  Role::mediator);
   test::Client a{down.port()}, m{down.port()};
   ASSERT_TRUE(a.sign_in("adv@oslo.no"));
   ASSERT_TRUE(m.sign_in("med@oslo.no"));
-  json body{{"complainant", {{"name", "Yusuf Ali"}, {"language", "ar"}, {"email", "yusuf@example.org"}}},
-            {"other_party", {{"name", "Per Hansen"}, {"kind", "business"}, {"language", "nb"}}},
-            {"no_conflict", true}};
+  json body{
+      {"complainant", {{"name", "Yusuf Ali"}, {"language", "ar"}, {"email", "yusuf@example.org"}}},
+      {"other_party", {{"name", "Per Hansen"}, {"kind", "business"}, {"language", "nb"}}},
+      {"no_conflict", true}};
   auto made = api(m, "/api/v1/mediations", body);
   ASSERT_EQ(made->status, 201) << made->body;
-  std::string path = "/api/v1/mediations/" + std::to_string(json::parse(made->body)["id"].get<long long>());
+  std::string path =
+      "/api/v1/mediations/" + std::to_string(json::parse(made->body)["id"].get<long long>());
   auto med_json = json::parse(m.get(path)->body);
   for (const auto& p : med_json["parties"]) {
-    ASSERT_EQ(api(m, path + "/consents", {{"party_id", p["id"]}, {"on", today}, {"how", "in_person"}})
-                  ->status,
-              200);
+    ASSERT_EQ(
+        api(m, path + "/consents", {{"party_id", p["id"]}, {"on", today}, {"how", "in_person"}})
+            ->status,
+        200);
   }
-  json plan{{"starts", "2026-12-03T10:00"}, {"minutes", 60}, {"place", "Storgata 1"},
-            {"parties", {med_json["parties"][0]["id"]}}, {"email", true}};
+  json plan{{"starts", "2026-12-03T10:00"},
+            {"minutes", 60},
+            {"place", "Storgata 1"},
+            {"parties", {med_json["parties"][0]["id"]}},
+            {"email", true}};
   ASSERT_EQ(api(m, path + "/meetings", plan)->status, 201);
   storage::Transaction tx(down.db(), storage::Transaction::Mode::read);
   int waiting = 0, attempts = 0;
@@ -610,13 +647,15 @@ TEST_F(MediationTest, TheAgreementIsAPdfForSignature) {
   Bench b = assigned();
   json m = consented(b);
   auto past = api(med, b.path() + "/meetings", meeting(m, "2025-01-10T10:00"));
-  std::string held = b.path() + "/meetings/" + std::to_string(json::parse(past->body)["id"].get<long long>());
+  std::string held =
+      b.path() + "/meetings/" + std::to_string(json::parse(past->body)["id"].get<long long>());
   ASSERT_EQ(api(med, held + "/held", json::object())->status, 200);
   EXPECT_EQ(med.get(b.path() + "/agreement/pdf")->status, 404);  // none yet
   std::string due = format_date(date_of(now_seconds()) + std::chrono::days{60});
   ASSERT_EQ(api(med, b.path() + "/agreement",
-                {{"items", {{"apology", "Hansen ber om unnskyldning for det som ble sagt."},
-                            {"compensation", "Hansen betaler 5000 kroner."}}},
+                {{"items",
+                  {{"apology", "Hansen ber om unnskyldning for det som ble sagt."},
+                   {"compensation", "Hansen betaler 5000 kroner."}}},
                  {"fulfil_by", due}})
                 ->status,
             200);
@@ -648,10 +687,11 @@ TEST_F(MediationTest, TheAgreementIsAPdfForSignature) {
 TEST_F(MediationTest, ErasingTheCaseErasesItsMediation) {
   Bench b = assigned();
   consented(b);
-  ASSERT_EQ(api(med, b.path() + "/notes", {{"kind", "call"}, {"body", "Called Hansen."}})->status, 201);
+  ASSERT_EQ(api(med, b.path() + "/notes", {{"kind", "call"}, {"body", "Called Hansen."}})->status,
+            201);
   coord.get("/cases/" + std::to_string(b.case_id));
-  auto erased = coord.post("/cases/" + std::to_string(b.case_id) + "/erase",
-                           {{"confirm", b.case_reference}});
+  auto erased =
+      coord.post("/cases/" + std::to_string(b.case_id) + "/erase", {{"confirm", b.case_reference}});
   ASSERT_EQ(erased->status, 303) << erased->body;
   EXPECT_EQ(count("SELECT COUNT(*) FROM mediations WHERE erased_at IS NOT NULL"), 1);
   EXPECT_EQ(count("SELECT COUNT(*) FROM mediation_notes"), 0);
@@ -674,8 +714,10 @@ TEST_F(MediationTest, MalformedInputGetsA4xx) {
                          {{"X-CSRF-Token", med.csrf()}})
                 ->status,
             415);
-  EXPECT_EQ(med.post_raw(b.path() + "/meetings", "{}", "application/json")->status, 403);  // no CSRF
-  auto typed = api(med, b.path() + "/meetings", {{"starts", 5}, {"minutes", "ninety"}, {"parties", "all"}});
+  EXPECT_EQ(med.post_raw(b.path() + "/meetings", "{}", "application/json")->status,
+            403);  // no CSRF
+  auto typed =
+      api(med, b.path() + "/meetings", {{"starts", 5}, {"minutes", "ninety"}, {"parties", "all"}});
   ASSERT_EQ(typed->status, 422);
   auto f = json::parse(typed->body)["error"]["fields"];
   EXPECT_TRUE(f.contains("starts"));
@@ -694,17 +736,21 @@ TEST_F(MediationTest, MalformedInputGetsA4xx) {
   bad = meeting(m, "2026-12-03T10:00");
   bad["place"] = std::string(600, 'x');
   EXPECT_EQ(api(med, b.path() + "/meetings", bad)->status, 422);
-  EXPECT_EQ(api(med, b.path() + "/parties", {{"role", "judge"}, {"kind", "person"}, {"language", "nb"}, {"name", "X"}})
+  EXPECT_EQ(api(med, b.path() + "/parties",
+                {{"role", "judge"}, {"kind", "person"}, {"language", "nb"}, {"name", "X"}})
                 ->status,
             422);
-  EXPECT_EQ(api(med, b.path() + "/parties", {{"role", "complainant"}, {"kind", "person"}, {"language", "xx"}, {"name", "X"}})
+  EXPECT_EQ(api(med, b.path() + "/parties",
+                {{"role", "complainant"}, {"kind", "person"}, {"language", "xx"}, {"name", "X"}})
                 ->status,
             422);
   EXPECT_EQ(api(med, b.path() + "/declaration", {{"no_conflict", "yes"}})->status, 422);
   EXPECT_EQ(med.get("/api/v1/mediations/abc")->status, 404);
   EXPECT_EQ(med.get(b.path() + "/meetings/999999/ics")->status, 404);
-  EXPECT_EQ(api(med, b.path() + "/consents", {{"party_id", "one"}, {"on", today}, {"how", "by_phone"}})->status,
-            422);
+  EXPECT_EQ(
+      api(med, b.path() + "/consents", {{"party_id", "one"}, {"on", today}, {"how", "by_phone"}})
+          ->status,
+      422);
   // A page form with a problem keeps what was typed.
   med.get("/mediations/" + std::to_string(b.id));
   auto page = med.post("/mediations/" + std::to_string(b.id) + "/meetings",

@@ -4,10 +4,10 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
-#include <soci/postgresql/soci-postgresql.h>
-#include <sys/socket.h>
 #include <signal.h>
+#include <soci/postgresql/soci-postgresql.h>
 #include <sodium.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -153,7 +153,8 @@ httplib::Result web_report(Client& client, const std::string& narrative,
     Pairs form = all;
     form.emplace_back("step", std::to_string(step));
     form.emplace_back("action", step == 5 ? "send" : "next");
-    auto r = client.post_multipart("/report", form, step == 5 ? files : std::vector<Client::File>{});
+    auto r =
+        client.post_multipart("/report", form, step == 5 ? files : std::vector<Client::File>{});
     if (step == 5 || !r || r->status != 200) return r;
   }
 }

@@ -20,9 +20,9 @@ TEST(Calendar, LocalTimesFollowTheOfficesZoneAcrossSummerTime) {
   EXPECT_EQ(calendar::local_to_utc("2027-06-10T10:00", "Europe/Stockholm"), 1812614400);
   EXPECT_EQ(calendar::utc_to_local(1812614400, "Europe/Oslo"), "2027-06-10T10:00");
   EXPECT_EQ(calendar::utc_to_local(1796288400, "Europe/Amsterdam"), "2026-12-03T10:00");
-  for (const char* bad : {"2026-02-30T10:00", "2026-12-03 10:00", "2026-12-03T24:00",
-                          "2026-12-03T10:60", "2026-12-03", "", "soon", "2026-12-03T10:00Z",
-                          "1999-12-03T10:00"}) {
+  for (const char* bad :
+       {"2026-02-30T10:00", "2026-12-03 10:00", "2026-12-03T24:00", "2026-12-03T10:60",
+        "2026-12-03", "", "soon", "2026-12-03T10:00Z", "1999-12-03T10:00"}) {
     EXPECT_FALSE(calendar::local_to_utc(bad, "Europe/Oslo")) << bad;
   }
   EXPECT_FALSE(calendar::local_to_utc("2026-12-03T10:00", "Mars/Olympus_Mons"));
@@ -38,7 +38,8 @@ TEST(Calendar, AnInvitationReadsBackWithItsZoneUidAndSequence) {
   e.timezone = "Europe/Oslo";
   e.summary = "Møte ved meglingsbenken: Oslo";
   // Long enough to be folded, with letters outside ASCII.
-  e.location = "Storgata 1, 3. etasje, møterom «Fjord» – ring på ved døren merket Diskrimineringshjelpen";
+  e.location =
+      "Storgata 1, 3. etasje, møterom «Fjord» – ring på ved døren merket Diskrimineringshjelpen";
   e.organizer_email = "bench@oslo.example";
   e.organizer_name = "Oslo";
   e.attendees = {"person@example.org"};
@@ -155,8 +156,8 @@ TEST(MediationStatistics, TimesAndRatesCountOnlyWhatGotThatFar) {
   EXPECT_EQ(s.fulfilled, 1);
   EXPECT_EQ(s.broken, 1);
   EXPECT_EQ(s.open, 1);
-  EXPECT_DOUBLE_EQ(*s.days_to_consent, 3.0);   // 1, 2, 4, 6
-  EXPECT_DOUBLE_EQ(*s.days_to_meeting, 20.0);  // 10, 20, 30
+  EXPECT_DOUBLE_EQ(*s.days_to_consent, 3.0);     // 1, 2, 4, 6
+  EXPECT_DOUBLE_EQ(*s.days_to_meeting, 20.0);    // 10, 20, 30
   EXPECT_DOUBLE_EQ(*s.days_to_agreement, 21.0);  // 12 and 30 (no agreement does not count)
   EXPECT_DOUBLE_EQ(*s.agreement_rate, 2.0 / 3);  // of the three that met and ended
   EXPECT_DOUBLE_EQ(*s.fulfilment_rate, 0.5);
