@@ -561,4 +561,28 @@ std::string totp_code(const std::string& secret_base32, long long now) {
   return std::string(out, 6);
 }
 
+std::vector<std::pair<long long, std::string>> members_with_roles(storage::Transaction& tx,
+                                                                  const crypto::Keys& keys,
+                                                                  long long organisation_id,
+                                                                  const std::vector<Role>& roles) {
+  std::map<long long, std::string> found;
+  for (Role role : roles) {
+    std::string name(to_string(role));
+    long long id = 0;
+    std::string sealed;
+    soci::statement st =
+        (tx.sql().prepare << "SELECT u.id, u.name_sealed FROM users u JOIN memberships m ON "
+                             "m.user_id = u.id WHERE m.organisation_id = :o AND m.role = :r AND "
+                             "u.disabled_at IS NULL",
+         soci::use(organisation_id), soci::use(name), soci::into(id), soci::into(sealed));
+    st.execute();
+    while (st.fetch()) found.emplace(id, sealed);
+  }
+  std::vector<std::pair<long long, std::string>> out;
+  for (const auto& [id, sealed] : found) out.emplace_back(id, keys.open(sealed));
+  std::sort(out.begin(), out.end(),
+            [](const auto& a, const auto& b) { return a.second < b.second; });
+  return out;
+}
+
 }  // namespace dime::accounts

@@ -32,6 +32,11 @@ std::optional<long long> find_user_id_by_email(storage::Transaction& tx, const c
                                                std::string_view email);
 std::vector<Membership> memberships(storage::Transaction& tx, long long user_id);
 std::vector<Role> roles_in(storage::Transaction& tx, long long user_id, long long organisation_id);
+// Active members of the organisation who hold one of `roles` there: id and name, by name.
+std::vector<std::pair<long long, std::string>> members_with_roles(storage::Transaction& tx,
+                                                                  const crypto::Keys& keys,
+                                                                  long long organisation_id,
+                                                                  const std::vector<Role>& roles);
 long long count_users(storage::Transaction& tx);
 
 struct FirstAdmin {

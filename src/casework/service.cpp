@@ -3,8 +3,6 @@
 // which only staff holding the office key can open (keyring/service.hpp).
 #include "casework/service.hpp"
 
-#include "casework/internal.hpp"
-
 #include <sodium.h>
 
 #include <algorithm>
@@ -13,7 +11,9 @@
 #include <set>
 #include <variant>
 
+#include "accounts/service.hpp"
 #include "audit/service.hpp"
+#include "casework/internal.hpp"
 #include "core/dates.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
@@ -170,7 +170,8 @@ void set_settings(storage::Transaction& tx, long long organisation_id, const Set
     e["limit_warning_days"] = N_("Enter a number of days from 30 to 730.");
   if (s.retention_months < 1 || s.retention_months > 120)
     e["retention_months"] = N_("Enter a number of months from 1 to 120.");
-  if (!e.empty()) throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "", e);
+  if (!e.empty())
+    throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "", e);
   tx.sql() << "UPDATE organisations SET acknowledge_days = :a, feedback_days = :f, "
               "limit_warning_days = :w, retention_months = :r WHERE id = :o",
       soci::use(s.acknowledge_days), soci::use(s.feedback_days), soci::use(s.limit_warning_days),
@@ -204,18 +205,8 @@ std::vector<TimeLimit> time_limits(storage::Transaction& tx, long long organisat
 std::vector<std::pair<long long, std::string>> assignable_staff(storage::Transaction& tx,
                                                                 const crypto::Keys& keys,
                                                                 long long organisation_id) {
-  std::vector<std::pair<long long, std::string>> out;
-  long long id = 0;
-  std::string name;
-  soci::statement st =
-      (tx.sql().prepare << "SELECT DISTINCT u.id, u.name_sealed FROM users u JOIN memberships m "
-                           "ON m.user_id = u.id WHERE m.organisation_id = :o AND m.role IN "
-                           "('advisor', 'coordinator') AND u.disabled_at IS NULL ORDER BY u.id",
-       soci::use(organisation_id), soci::into(id), soci::into(name));
-  st.execute();
-  while (st.fetch()) out.emplace_back(id, keys.open(name));
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
-  return out;
+  return accounts::members_with_roles(tx, keys, organisation_id,
+                                      {accounts::Role::advisor, accounts::Role::coordinator});
 }
 
 // ---- Finding a case ----
@@ -232,7 +223,8 @@ Found find(storage::Transaction& tx, const Actor& actor, long long id) {
       soci::into(f.status), soci::into(f.office_key_id), soci::into(f.key_sealed),
       soci::into(ack, ack_ind), soci::into(feedback, feedback_ind), soci::into(erased, erased_ind);
   // Another office's case and a case that does not exist look the same.
-  if (!tx.sql().got_data()) throw Error(ErrorKind::not_found, N_("There is no case at this address."));
+  if (!tx.sql().got_data())
+    throw Error(ErrorKind::not_found, N_("There is no case at this address."));
   if (ack_ind == soci::i_ok) f.acknowledged_at = ack;
   if (feedback_ind == soci::i_ok) f.feedback_at = feedback;
   if (erased_ind == soci::i_ok) f.erased_at = erased;
@@ -267,15 +259,15 @@ std::string unseal(const std::string& key, const std::string& sealed, const std:
 }
 
 // The timeline entry and the audit entry of one change, in the same transaction.
-void record(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
-            const Found& f, const std::string& kind, const std::string& detail, long long now) {
+void record(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor, const Found& f,
+            const std::string& kind, const std::string& detail, long long now) {
   tx.sql() << "INSERT INTO case_events (report_id, at, actor_user_id, kind, detail) "
               "VALUES (:r, :t, :a, :k, :d)",
-      soci::use(f.id), soci::use(now), soci::use(actor.user_id), soci::use(kind),
-      soci::use(detail);
+      soci::use(f.id), soci::use(now), soci::use(actor.user_id), soci::use(kind), soci::use(detail);
   tx.sql() << "UPDATE reports SET updated_at = :t WHERE id = :r", soci::use(now), soci::use(f.id);
-  audit::append(tx, keys,
-                {actor.user_id, actor.organisation_id, "case." + kind, "case", f.reference, detail});
+  audit::append(
+      tx, keys,
+      {actor.user_id, actor.organisation_id, "case." + kind, "case", f.reference, detail});
 }
 
 void check_text(std::map<std::string, std::string>& e, const std::string& field,
@@ -284,7 +276,8 @@ void check_text(std::map<std::string, std::string>& e, const std::string& field,
 }
 
 void throw_if(const std::map<std::string, std::string>& e) {
-  if (!e.empty()) throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "", e);
+  if (!e.empty())
+    throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "", e);
 }
 
 bool assignable(storage::Transaction& tx, long long organisation_id, long long user_id) {
@@ -419,8 +412,8 @@ Page list(storage::Transaction& tx, const Actor& actor, const Filter& f, long lo
     };
     std::string limit_cut;  // events on or before this date have a time limit at risk
     if (!limits.empty()) {
-      Date edge = overdue ? today - std::chrono::days{1}
-                          : today + std::chrono::days{s.limit_warning_days};
+      Date edge =
+          overdue ? today - std::chrono::days{1} : today + std::chrono::days{s.limit_warning_days};
       limit_cut = format_date(add_months(edge, -limits.front().months));
     }
     std::string task_cut = format_date(overdue ? today - std::chrono::days{1}
@@ -477,8 +470,8 @@ Page list(storage::Transaction& tx, const Actor& actor, const Filter& f, long lo
   q.bind(st);
   st.exchange(soci::use(limit));
   st.exchange(soci::use(offset));
-  for (auto* into : {&r.reference, &r.status, &r.channel, &r.reporter_type, &r.area,
-                     &r.municipality}) {
+  for (auto* into :
+       {&r.reference, &r.status, &r.channel, &r.reporter_type, &r.area, &r.municipality}) {
     st.exchange(soci::into(*into));
   }
   st.exchange(soci::into(r.id));
@@ -545,11 +538,11 @@ Case open(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor
       soci::use(f.id), soci::into(r.reference), soci::into(r.status), soci::into(r.channel),
       soci::into(r.reporter_type), soci::into(c.report.area), soci::into(r.municipality),
       soci::into(r.created_at), soci::into(r.updated_at), soci::into(assigned, assigned_ind),
-      soci::into(c.language), soci::into(outcome, outcome_ind),
-      soci::into(opened_by, opened_ind), soci::into(event_month, month_ind),
-      soci::into(event_earliest, earliest_ind), soci::into(coded_area, coded_ind),
-      soci::into(content), soci::into(consent, consent_ind), soci::into(c.report.contact_mode),
-      soci::into(c.report.place_kind), soci::into(c.report.party_kind);
+      soci::into(c.language), soci::into(outcome, outcome_ind), soci::into(opened_by, opened_ind),
+      soci::into(event_month, month_ind), soci::into(event_earliest, earliest_ind),
+      soci::into(coded_area, coded_ind), soci::into(content), soci::into(consent, consent_ind),
+      soci::into(c.report.contact_mode), soci::into(c.report.place_kind),
+      soci::into(c.report.party_kind);
   r.id = f.id;
   r.acknowledged = f.acknowledged_at.has_value();
   if (assigned_ind == soci::i_ok) r.assigned_to = assigned;
@@ -563,8 +556,8 @@ Case open(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor
   c.report.reporter_type = r.reporter_type;
   c.report.organisation_id = actor.organisation_id;
 
-  auto text = f.erased_at ? json::object()
-                          : json::parse(unseal(key, content, "report:" + r.reference));
+  auto text =
+      f.erased_at ? json::object() : json::parse(unseal(key, content, "report:" + r.reference));
   c.report.narrative = text.value("narrative", "");
   c.report.event_date = text.value("event_date", "");
   c.report.event_period = text.value("event_period", "");
@@ -948,7 +941,8 @@ File attachment(storage::Transaction& tx, const crypto::Keys& keys, const Actor&
 
 // ---- Cases a union representative brought ----
 
-std::vector<Row> brought_by(storage::Transaction& tx, long long organisation_id, long long user_id) {
+std::vector<Row> brought_by(storage::Transaction& tx, long long organisation_id,
+                            long long user_id) {
   std::vector<Row> out;
   Row r;
   soci::statement st =
@@ -970,8 +964,9 @@ std::map<long long, int> open_cases_by_assignee(storage::Transaction& tx,
   long long user = 0;
   int n = 0;
   soci::statement st =
-      (tx.sql().prepare << "SELECT assigned_to, COUNT(*) FROM reports WHERE organisation_id = :o "
-                           "AND status <> 'closed' AND assigned_to IS NOT NULL GROUP BY assigned_to",
+      (tx.sql().prepare
+           << "SELECT assigned_to, COUNT(*) FROM reports WHERE organisation_id = :o "
+              "AND status <> 'closed' AND assigned_to IS NOT NULL GROUP BY assigned_to",
        soci::use(organisation_id), soci::into(user), soci::into(n));
   st.execute();
   while (st.fetch()) out[user] = n;

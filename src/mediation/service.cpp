@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "accounts/service.hpp"
 #include "audit/service.hpp"
 #include "calendar/ical.hpp"
 #include "casework/referrals.hpp"
@@ -693,19 +694,7 @@ std::vector<long long> mediators_ids(storage::Transaction& tx, long long mediati
 std::vector<std::pair<long long, std::string>> mediators_of(storage::Transaction& tx,
                                                             const crypto::Keys& keys,
                                                             long long organisation_id) {
-  std::vector<std::pair<long long, std::string>> out;
-  long long id = 0;
-  std::string name;
-  soci::statement st =
-      (tx.sql().prepare << "SELECT DISTINCT u.id, u.name_sealed FROM users u JOIN memberships m "
-                           "ON m.user_id = u.id WHERE m.organisation_id = :o AND m.role = "
-                           "'mediator' AND u.disabled_at IS NULL ORDER BY u.id",
-       soci::use(organisation_id), soci::into(id), soci::into(name));
-  st.execute();
-  while (st.fetch()) out.emplace_back(id, keys.open(name));
-  std::sort(out.begin(), out.end(),
-            [](const auto& a, const auto& b) { return a.second < b.second; });
-  return out;
+  return accounts::members_with_roles(tx, keys, organisation_id, {accounts::Role::mediator});
 }
 
 // ---- Opening ----

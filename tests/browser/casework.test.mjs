@@ -8,12 +8,10 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import {
-  assertAccessible, startDime,
+  assertAccessible, startDime, idAndLabelProblems, pdfText, queueRow, referralAction, signIn, submitWith, today,
 } from './support.mjs';
 
 const OFFICE = 'Casework Test Office';
@@ -43,11 +41,6 @@ const TASK = 'Ask the landlord for a written statement';
 // Appended to the first section of the complaint draft: Norwegian letters must survive the form, the database and the PDF.
 const EDIT = 'Vitnet Bjørn Ærø så det på gården i Tromsø, og søsteren hennes hørte samtalen på høyttaler.';
 
-/** Today as YYYY-MM-DD in UTC, the server's calendar for the day consent was given. */
-function today() {
-  return new Date().toISOString().slice(0, 10);
-}
-
 /** Tomorrow as YYYY-MM-DD in UTC, the server's calendar for due dates. */
 function tomorrow() {
   return new Date(Date.now() + 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
@@ -56,19 +49,6 @@ function tomorrow() {
 // ---- helpers: pages ----
 // Elements are found by id, name and value, not by their (translated) texts, so that the tests do not depend on
 // the translations; only English pages are also checked by their visible texts.
-
-/**
- * Clicks a submit button the way a person does and waits until the server has answered the request (`method`
- * to `pathname`) and the page it answered with (after any redirect) has loaded; resolves to that first response.
- */
-async function submitWith(page, button, pathname, method = 'POST') {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname === pathname),
-    page.waitForEvent('load'),
-    button.click(),
-  ]);
-  return response;
-}
 
 /**
  * Submits one of the case page's forms (found by its action `/cases/{id}/...`) and checks the answer: 303 back to the
@@ -90,43 +70,6 @@ async function caseAction(page, action, expected = 303) {
   return response;
 }
 
-/**
- * Submits the form with `action` that leads to a referral page (the case page's form that prepares a referral, or
- * one on the referral page) and checks the answer: 303 to the referral page, which then loads with 200; resolves to
- * the referral page's path.
- */
-async function referralAction(page, action) {
-  const form = page.locator(`form[action="${action}"]`);
-  const shown = page.waitForResponse((r) => r.request().method() === 'GET'
-    && /^\/cases\/\d+\/referrals\/\d+$/.test(new URL(r.url()).pathname));
-  shown.catch(() => {}); // not awaited when the POST is not redirected
-  const response = await submitWith(page, form.locator('button[type="submit"]'), action);
-  assert.equal(response.status(), 303, `POST ${action} answered ${response.status()}`);
-  assert.equal((await shown).status(), 200, `the referral page after POST ${action}`);
-  const referralPath = new URL(page.url()).pathname;
-  assert.match(referralPath, /^\/cases\/\d+\/referrals\/\d+$/);
-  return referralPath;
-}
-
-/** Duplicate ids on the page, and form controls in <main> without a label, as a list of problems. */
-async function idAndLabelProblems(page) {
-  return page.evaluate(() => {
-    const seen = {};
-    for (const element of document.querySelectorAll('[id]')) seen[element.id] = (seen[element.id] ?? 0) + 1;
-    const duplicates = Object.entries(seen).filter(([, n]) => n > 1).map(([id, n]) => `id "${id}" is used ${n} times`);
-    const unlabelled = [...document.querySelectorAll('main select, main textarea, main input:not([type="hidden"])')]
-      .filter((control) => control.labels.length === 0 && !control.getAttribute('aria-label'))
-      .map((control) => `${control.localName}#${control.id} has no label`);
-    return [...duplicates, ...unlabelled];
-  });
-}
-
-/** The text pdftotext reads from the PDF `file`, with every run of white space as one space. */
-async function pdfText(file) {
-  const { stdout } = await promisify(execFile)('pdftotext', ['-enc', 'UTF-8', file, '-']);
-  return stdout.replace(/\s+/g, ' ');
-}
-
 /** The status shown at the top of the case page (with the outcome of a closed case). */
 async function caseStatus(page) {
   return (await page.locator('dd#case-status').textContent()).trim();
@@ -138,26 +81,11 @@ async function descriptions(list) {
     .map((dt) => [dt.textContent.trim(), dt.nextElementSibling?.textContent.trim()])));
 }
 
-/** Signs in on /login with e-mail and password; the POST answers 303 to the staff home page. */
-async function signIn(page, user) {
-  await page.goto('/login');
-  await page.locator('#email').fill(user.email);
-  await page.locator('#password').fill(user.password);
-  const response = await submitWith(page, page.locator('form[action="/login"] button[type="submit"]'), '/login');
-  assert.equal(response.status(), 303, `signing in ${user.email}`);
-  assert.equal(new URL(page.url()).pathname, '/staff');
-}
-
 /** Clicks the footer's button for `lang` and waits for the page to come back in that language. */
 async function chooseLanguage(page, lang) {
   const response = await submitWith(page, page.locator(`footer button[name="lang"][value="${lang}"]`), '/language');
   assert.equal(response.status(), 303, 'the language choice redirects back');
   await page.locator(`html[lang="${lang}"]`).waitFor({ state: 'attached' });
-}
-
-/** The queue's row of the case with `reference` (a locator that may match nothing). */
-function queueRow(page, reference) {
-  return page.locator('table.cases tbody tr').filter({ has: page.getByRole('link', { name: reference, exact: true }) });
 }
 
 /** Presses the queue's "Show cases" button (a GET form) and waits for the filtered queue. */

@@ -13,12 +13,10 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import {
-  assertAccessible, freePort, startDime,
+  assertAccessible, freePort, startDime, idAndLabelProblems, pdfText, queueRow, referralAction, signIn, submitWith, today,
 } from './support.mjs';
 
 const OFFICE = 'Mediation Test Office';
@@ -60,11 +58,6 @@ const PLACE = 'Meeting room 2, Storgata 1';
 const APOLOGY = 'Tore Bjørnstad apologises to Åse Ødegård for turning her away because of her wheelchair.';
 const TRAINING = 'The landlord\'s staff take the course on universal design and equal treatment this spring.';
 
-/** Today as YYYY-MM-DD in UTC, the server's calendar for days that may not lie in the future. */
-function today() {
-  return new Date().toISOString().slice(0, 10);
-}
-
 /** The day `days` days from today as YYYY-MM-DD in UTC. */
 function daysFromToday(days) {
   return new Date(Date.now() + days * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
@@ -73,36 +66,6 @@ function daysFromToday(days) {
 // ---- helpers: pages ----
 // Elements are found by id, name and value, not by their (translated) texts, so that the tests do not depend on
 // the translations; only English pages are also checked by their visible texts.
-
-/**
- * Clicks a submit button the way a person does and waits until the server has answered the request (`method`
- * to `pathname`) and the page it answered with (after any redirect) has loaded; resolves to that first response.
- */
-async function submitWith(page, button, pathname, method = 'POST') {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname === pathname),
-    page.waitForEvent('load'),
-    button.click(),
-  ]);
-  return response;
-}
-
-/**
- * Submits one of the case page's forms (found by its action `/cases/{id}/...`) that leads to a referral page and
- * checks the answer: 303 to the referral page, which then loads with 200; resolves to the referral page's path.
- */
-async function referralAction(page, action) {
-  const form = page.locator(`form[action="${action}"]`);
-  const shown = page.waitForResponse((r) => r.request().method() === 'GET'
-    && /^\/cases\/\d+\/referrals\/\d+$/.test(new URL(r.url()).pathname));
-  shown.catch(() => {}); // not awaited when the POST is not redirected
-  const response = await submitWith(page, form.locator('button[type="submit"]'), action);
-  assert.equal(response.status(), 303, `POST ${action} answered ${response.status()}`);
-  assert.equal((await shown).status(), 200, `the referral page after POST ${action}`);
-  const referralPath = new URL(page.url()).pathname;
-  assert.match(referralPath, /^\/cases\/\d+\/referrals\/\d+$/);
-  return referralPath;
-}
 
 /**
  * Submits one of the mediation page's forms (found by its action `/mediations/{id}/...`) and checks the answer: 303
@@ -127,19 +90,6 @@ async function mediationAction(page, action, expected = 303) {
   return response;
 }
 
-/** Duplicate ids on the page, and form controls in <main> without a label, as a list of problems. */
-async function idAndLabelProblems(page) {
-  return page.evaluate(() => {
-    const seen = {};
-    for (const element of document.querySelectorAll('[id]')) seen[element.id] = (seen[element.id] ?? 0) + 1;
-    const duplicates = Object.entries(seen).filter(([, n]) => n > 1).map(([id, n]) => `id "${id}" is used ${n} times`);
-    const unlabelled = [...document.querySelectorAll('main select, main textarea, main input:not([type="hidden"])')]
-      .filter((control) => control.labels.length === 0 && !control.getAttribute('aria-label'))
-      .map((control) => `${control.localName}#${control.id} has no label`);
-    return [...duplicates, ...unlabelled];
-  });
-}
-
 /**
  * The error summary's links that do not lead to the control (or group of controls) with the problem: each link's
  * href "#id" must name an input, select, textarea or fieldset on the page.
@@ -152,27 +102,6 @@ async function summaryLinkProblems(page) {
     const found = target ? `<${target.localName} id="${target.id}">` : 'no element';
     return [`the link "${a.textContent.trim()}" (${href}) leads to ${found}`];
   }));
-}
-
-/** The text pdftotext reads from the PDF `file`, with every run of white space as one space. */
-async function pdfText(file) {
-  const { stdout } = await promisify(execFile)('pdftotext', ['-enc', 'UTF-8', file, '-']);
-  return stdout.replace(/\s+/g, ' ');
-}
-
-/** Signs in on /login with e-mail and password; the POST answers 303 to the staff home page. */
-async function signIn(page, user) {
-  await page.goto('/login');
-  await page.locator('#email').fill(user.email);
-  await page.locator('#password').fill(user.password);
-  const response = await submitWith(page, page.locator('form[action="/login"] button[type="submit"]'), '/login');
-  assert.equal(response.status(), 303, `signing in ${user.email}`);
-  assert.equal(new URL(page.url()).pathname, '/staff');
-}
-
-/** The queue's row of the case with `reference` (a locator that may match nothing). */
-function queueRow(page, reference) {
-  return page.locator('table.cases tbody tr').filter({ has: page.getByRole('link', { name: reference, exact: true }) });
 }
 
 /** The row of the mediation with `reference` in the list /mediations (a locator that may match nothing). */

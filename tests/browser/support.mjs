@@ -2,7 +2,7 @@
 // (office, staff, server, Chromium), Chromium's options, and the axe-core accessibility check.
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { chromium } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -133,4 +134,77 @@ export async function assertAccessible(page, label) {
   assert.ok(passed > 0, `axe checked no rule at all on ${label}`);
   if (violations.length > 0) console.log(`axe violations on ${label}:\n${JSON.stringify(violations, null, 2)}`);
   assert.deepEqual(violations, [], `${label} has WCAG 2.1 AA violations (printed above)`);
+}
+
+// ---- helpers shared by the staff tests (casework, mediation) ----
+// Elements are found by id, name and value, not by their (translated) texts.
+
+/**
+ * Clicks a submit button the way a person does and waits until the server has answered the request (`method`
+ * to `pathname`) and the page it answered with (after any redirect) has loaded; resolves to that first response.
+ */
+export async function submitWith(page, button, pathname, method = 'POST') {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === method && new URL(r.url()).pathname === pathname),
+    page.waitForEvent('load'),
+    button.click(),
+  ]);
+  return response;
+}
+
+/**
+ * Submits the form with `action` that leads to a referral page (the case page's form that prepares a referral, or
+ * one on the referral page) and checks the answer: 303 to the referral page, which then loads with 200; resolves to
+ * the referral page's path.
+ */
+export async function referralAction(page, action) {
+  const form = page.locator(`form[action="${action}"]`);
+  const shown = page.waitForResponse((r) => r.request().method() === 'GET'
+    && /^\/cases\/\d+\/referrals\/\d+$/.test(new URL(r.url()).pathname));
+  shown.catch(() => {}); // not awaited when the POST is not redirected
+  const response = await submitWith(page, form.locator('button[type="submit"]'), action);
+  assert.equal(response.status(), 303, `POST ${action} answered ${response.status()}`);
+  assert.equal((await shown).status(), 200, `the referral page after POST ${action}`);
+  const referralPath = new URL(page.url()).pathname;
+  assert.match(referralPath, /^\/cases\/\d+\/referrals\/\d+$/);
+  return referralPath;
+}
+
+/** Duplicate ids on the page, and form controls in <main> without a label, as a list of problems. */
+export async function idAndLabelProblems(page) {
+  return page.evaluate(() => {
+    const seen = {};
+    for (const element of document.querySelectorAll('[id]')) seen[element.id] = (seen[element.id] ?? 0) + 1;
+    const duplicates = Object.entries(seen).filter(([, n]) => n > 1).map(([id, n]) => `id "${id}" is used ${n} times`);
+    const unlabelled = [...document.querySelectorAll('main select, main textarea, main input:not([type="hidden"])')]
+      .filter((control) => control.labels.length === 0 && !control.getAttribute('aria-label'))
+      .map((control) => `${control.localName}#${control.id} has no label`);
+    return [...duplicates, ...unlabelled];
+  });
+}
+
+/** The text pdftotext reads from the PDF `file`, with every run of white space as one space. */
+export async function pdfText(file) {
+  const { stdout } = await promisify(execFile)('pdftotext', ['-enc', 'UTF-8', file, '-']);
+  return stdout.replace(/\s+/g, ' ');
+}
+
+/** Signs in on /login with e-mail and password; the POST answers 303 to the staff home page. */
+export async function signIn(page, user) {
+  await page.goto('/login');
+  await page.locator('#email').fill(user.email);
+  await page.locator('#password').fill(user.password);
+  const response = await submitWith(page, page.locator('form[action="/login"] button[type="submit"]'), '/login');
+  assert.equal(response.status(), 303, `signing in ${user.email}`);
+  assert.equal(new URL(page.url()).pathname, '/staff');
+}
+
+/** Today as YYYY-MM-DD in UTC, the server's calendar for the day consent was given. */
+export function today() {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** The queue's row of the case with `reference` (a locator that may match nothing). */
+export function queueRow(page, reference) {
+  return page.locator('table.cases tbody tr').filter({ has: page.getByRole('link', { name: reference, exact: true }) });
 }
