@@ -123,6 +123,7 @@ std::string event_label(const Context& ctx, const Event& e) {
       {"declaration", N_("Conflict-of-interest declaration")},
       {"contact", N_("First contact with the other party")},
       {"party", N_("Party added")},
+      {"party_changed", N_("Party's details corrected")},
       {"consent", N_("Consent recorded")},
       {"note", N_("Journal entry added")},
       {"meeting", N_("Meeting")},
@@ -177,7 +178,10 @@ std::string zone_of(storage::Transaction& tx, const Context& ctx) {
 
 // ---- The mediation page ----
 
-json party_json(const Context& ctx, const Party& p, const std::vector<Party>& all) {
+// The party's row, with its correction form: what was typed and the problems come back under
+// "party<id>_<field>" after a 422.
+json party_json(const Context& ctx, const Party& p, const std::vector<Party>& all,
+                const std::map<std::string, std::string>& errors, const json& typed) {
   const auto* language = i18n::find(p.language);
   std::string with;
   if (p.for_party) {
@@ -188,7 +192,36 @@ json party_json(const Context& ctx, const Party& p, const std::vector<Party>& al
   std::string consent;
   if (!p.consent_on.empty())
     consent = p.consent_on + ", " + opt(ctx, consent_ways(), p.consent_how);
+  const std::string prefix = "party" + std::to_string(p.id) + "_";
+  json fields = json::array();
+  static const std::vector<std::pair<const char*, const char*>> kFields{
+      {"name", N_("Name")},
+      {"organisation", N_("Employer, business or public body")},
+      {"email", N_("E-mail")},
+      {"phone", N_("Phone")}};
+  const std::map<std::string, std::string> current{{"name", p.details.name},
+                                                   {"organisation", p.details.organisation},
+                                                   {"email", p.details.email},
+                                                   {"phone", p.details.phone}};
+  bool open = false;
+  for (const auto& [field, label] : kFields) {
+    std::string key = prefix + field;
+    auto e = errors.find(key);
+    open |= e != errors.end();
+    std::string value = typed.contains(key) && typed[key].is_string()
+                            ? typed[key].get<std::string>()
+                            : current.at(field);
+    fields.push_back({{"id", key},
+                      {"field", field},
+                      {"label", ctx.tr(label)},
+                      {"value", value},
+                      {"type", std::string(field) == "email" ? "email" : "text"},
+                      {"error", e == errors.end() ? std::string() : ctx.tr(e->second)}});
+  }
   return {{"id", p.id},
+          {"fields", fields},
+          {"edit_open", open},
+          {"languages", languages_json(p.language)},
           {"role", p.role},
           {"role_label", opt(ctx, party_roles(), p.role)},
           {"kind_label", opt(ctx, party_kinds(), p.kind)},
@@ -260,7 +293,7 @@ Response render(Context& ctx, long long id, const std::map<std::string, std::str
 
   json parties = json::array(), principals = json::array(), participants = json::array();
   for (const auto& p : m.parties) {
-    parties.push_back(party_json(ctx, p, m.parties));
+    parties.push_back(party_json(ctx, p, m.parties, errors, typed));
     if (p.principal()) {
       principals.push_back(
           {{"id", p.id}, {"label", p.details.name + " (" + opt(ctx, party_roles(), p.role) + ")"}});
@@ -599,6 +632,36 @@ Response post_party(Context& ctx) {
     if (!in.get("for_party").empty()) p.for_party = party_field(in.get("for_party"));
     add_party(tx, ctx.app.keys, a, id, p, now_seconds());
   });
+}
+
+Response post_party_update(Context& ctx) {
+  long long party = http::parse_id(ctx.param("party"));
+  auto in = http::read_form(ctx, {{"name", 200, true},
+                                  {"organisation", 200, false},
+                                  {"email", 254, false},
+                                  {"phone", 40, false},
+                                  {"language", 10, true}});
+  long long id = mediation_id(ctx);
+  const std::string prefix = "party" + std::to_string(party) + "_";
+  try {
+    if (!in.ok()) {
+      throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "", in.errors);
+    }
+    storage::Transaction tx(ctx.app.db);
+    update_party(tx, ctx.app.keys, actor_of(ctx), id, party,
+                 {in.get("name"), in.get("organisation"), in.get("email"), in.get("phone")},
+                 in.get("language"), now_seconds());
+    tx.commit();
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::unprocessable) throw;
+    // The fields of this party's form are named after the party on the page.
+    std::map<std::string, std::string> errors;
+    for (const auto& [k, v] : e.fields()) errors[prefix + k] = v;
+    json typed = json::object();
+    for (const auto& [k, v] : in.values) typed[prefix + k] = v;
+    return render(ctx, id, errors, typed, 422);
+  }
+  return Response::redirect("/mediations/" + std::to_string(id) + "#party-section");
 }
 
 Response post_consent(Context& ctx) {
@@ -1031,6 +1094,19 @@ Response api_party(Context& ctx) {
     PartyInput p = party_from_json(b, "", e);
     throw_if(e);
     return json{{"id", add_party(tx, ctx.app.keys, a, id, p, now_seconds())}};
+  });
+}
+
+Response api_party_update(Context& ctx) {
+  long long party = http::parse_id(ctx.param("party"));
+  return api_change(ctx, 200, false, [&](auto& tx, const Actor& a, long long id, const json& b) {
+    std::map<std::string, std::string> e;
+    PartyDetails d{http::json_text(b, "name", e), http::json_text(b, "organisation", e),
+                   http::json_text(b, "email", e), http::json_text(b, "phone", e)};
+    std::string language = http::json_text(b, "language", e);
+    throw_if(e);
+    update_party(tx, ctx.app.keys, a, id, party, d, language, now_seconds());
+    return json{{"id", party}};
   });
 }
 

@@ -1056,6 +1056,29 @@ long long add_party(storage::Transaction& tx, const crypto::Keys& keys, const Ac
   return party;
 }
 
+void update_party(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
+                  long long id, long long party_id, const PartyDetails& details,
+                  const std::string& language, long long now) {
+  Row r = open_for_change(tx, actor, id);
+  auto parties = parties_of(tx, r, nullptr);
+  auto it = std::find_if(parties.begin(), parties.end(),
+                         [&](const Party& p) { return p.id == party_id; });
+  if (it == parties.end()) {
+    throw Error(ErrorKind::not_found, N_("There is no page at this address."), "no such party");
+  }
+  auto e = check_party({it->role, it->kind, language, it->for_party, details});
+  throw_if(e);
+  std::string key = key_of(tx, actor, r);
+  json j{{"name", details.name},
+         {"organisation", details.organisation},
+         {"email", details.email},
+         {"phone", details.phone}};
+  std::string sealed = seal(key, j.dump(), r, "party");
+  tx.sql() << "UPDATE mediation_parties SET details_sealed = :d, language = :l WHERE id = :p",
+      soci::use(sealed), soci::use(language), soci::use(party_id);
+  record(tx, keys, actor.user_id, r, "party_changed", std::to_string(party_id), now);
+}
+
 void record_consent(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                     long long id, long long party_id, const std::string& on, const std::string& how,
                     long long now) {

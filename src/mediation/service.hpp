@@ -95,6 +95,10 @@ void record_contact(storage::Transaction& tx, const crypto::Keys& keys, const Ac
                     long long id, const std::string& on, const std::string& how, long long now);
 long long add_party(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                     long long id, const PartyInput& in, long long now);
+// Corrects a party's name, organisation, contact details and language (role and kind stay).
+void update_party(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
+                  long long id, long long party_id, const PartyDetails& details,
+                  const std::string& language, long long now);
 void record_consent(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                     long long id, long long party_id, const std::string& on, const std::string& how,
                     long long now);

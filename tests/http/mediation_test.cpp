@@ -231,6 +231,43 @@ TEST_F(MediationTest, AReferralToTheBenchOpensAMediationOnlyItsMediatorsAndCoord
   EXPECT_NE(case_page->body.find(list[0]["reference"].get<std::string>()), std::string::npos);
 }
 
+TEST_F(MediationTest, TheMediatorCorrectsAPartysDetailsAtFirstContact) {
+  Bench b = assigned();
+  json m = read(med, b);
+  std::string other = b.path() + "/parties/" + std::to_string(party(m, "other_party"));
+  json details{{"name", "Per Hansen"},
+               {"organisation", "Hansen Eiendom AS"},
+               {"email", "per@hansen.example"},
+               {"phone", "+47 22 00 00 00"},
+               {"language", "nb"}};
+  json bad = details;
+  bad["email"] = "per at hansen";
+  auto r = api(med, other, bad);
+  ASSERT_EQ(r->status, 422);
+  EXPECT_TRUE(json::parse(r->body)["error"]["fields"].contains("email"));
+  bad = details;
+  bad["language"] = "klingon";
+  EXPECT_EQ(api(med, other, bad)->status, 422);
+  EXPECT_EQ(api(med, b.path() + "/parties/999999", details)->status, 404);
+  EXPECT_EQ(api(med2, other, details)->status, 404);
+  EXPECT_EQ(api(coord, other, details)->status, 403);
+  ASSERT_EQ(api(med, other, details)->status, 200);
+  m = read(med, b);
+  EXPECT_EQ(m["parties"][1]["name"], "Per Hansen");
+  EXPECT_EQ(m["parties"][1]["organisation"], "Hansen Eiendom AS");
+  EXPECT_EQ(m["parties"][1]["email"], "per@hansen.example");
+  EXPECT_EQ(m["parties"][1]["role"], "other_party");
+  EXPECT_EQ(count("SELECT COUNT(*) FROM mediation_parties WHERE details_sealed LIKE '%hansen%'"),
+            0);
+  // The page form of one party keeps what was typed, under that party's own field names.
+  std::string page = "/mediations/" + std::to_string(b.id);
+  med.get(page);
+  auto typed = med.post(page + "/parties/" + std::to_string(party(m, "other_party")),
+                        {{"name", "Per Hansen"}, {"email", "per@@x"}, {"language", "nb"}});
+  EXPECT_EQ(typed->status, 422);
+  EXPECT_NE(typed->body.find("value=\"per@@x\""), std::string::npos);
+}
+
 TEST_F(MediationTest, ConflictsOfInterestAndAtMostTwoMediators) {
   Bench b = assigned();
   // The mediator adds a co-mediator; a third is one too many.
