@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  assertAccessible, startDime, idAndLabelProblems, pdfText, queueRow, referralAction, signIn, submitWith, today,
+  assertAccessible, pageAction, startDime, idAndLabelProblems, pdfText, queueRow, referralAction, signIn, submitWith, today,
 } from './support.mjs';
 
 const OFFICE = 'Casework Test Office';
@@ -50,25 +50,8 @@ function tomorrow() {
 // Elements are found by id, name and value, not by their (translated) texts, so that the tests do not depend on
 // the translations; only English pages are also checked by their visible texts.
 
-/**
- * Submits one of the case page's forms (found by its action `/cases/{id}/...`) and checks the answer: 303 back to the
- * case page, which then loads with 200, or the case page again with `expected` (422) and an error summary.
- */
-async function caseAction(page, action, expected = 303) {
-  const form = page.locator(`form[action="${action}"]`);
-  const caseUrl = new URL(action, page.url()).pathname.split('/').slice(0, 3).join('/');
-  const shown = page.waitForResponse((r) => r.request().method() === 'GET' && new URL(r.url()).pathname === caseUrl);
-  shown.catch(() => {}); // awaited only after a redirect; a 422 is answered in place
-  const response = await submitWith(page, form.locator('button[type="submit"]'), action);
-  assert.equal(response.status(), expected, `POST ${action} answered ${response.status()}`);
-  if (expected === 303) {
-    assert.equal((await shown).status(), 200, `the case page after POST ${action}`);
-    assert.equal(new URL(page.url()).pathname, caseUrl);
-  } else {
-    await page.locator('div.error-summary[role="alert"]').waitFor();
-  }
-  return response;
-}
+/** A form of the case page: see pageAction in support.mjs. */
+const caseAction = pageAction;
 
 /** The status shown at the top of the case page (with the outcome of a closed case). */
 async function caseStatus(page) {

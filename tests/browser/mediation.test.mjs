@@ -16,7 +16,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  assertAccessible, freePort, startDime, idAndLabelProblems, pdfText, queueRow, referralAction, signIn, submitWith, today,
+  assertAccessible, freePort, pageAction, startDime, idAndLabelProblems, pdfText, queueRow, referralAction, signIn, submitWith, today,
 } from './support.mjs';
 
 const OFFICE = 'Mediation Test Office';
@@ -67,28 +67,8 @@ function daysFromToday(days) {
 // Elements are found by id, name and value, not by their (translated) texts, so that the tests do not depend on
 // the translations; only English pages are also checked by their visible texts.
 
-/**
- * Submits one of the mediation page's forms (found by its action `/mediations/{id}/...`) and checks the answer: 303
- * back to the mediation page, which then loads with 200, or the mediation page again with `expected` (422) and an
- * error summary.
- */
-async function mediationAction(page, action, expected = 303) {
-  const form = page.locator(`form[action="${action}"]`);
-  assert.equal(await form.count(), 1, `one form posts to ${action}`);
-  const mediationPath = action.split('/').slice(0, 3).join('/');
-  const shown = page.waitForResponse((r) => r.request().method() === 'GET'
-    && new URL(r.url()).pathname === mediationPath);
-  shown.catch(() => {}); // awaited only after a redirect; a 422 is answered in place
-  const response = await submitWith(page, form.locator('button[type="submit"]'), action);
-  assert.equal(response.status(), expected, `POST ${action} answered ${response.status()}`);
-  if (expected === 303) {
-    assert.equal((await shown).status(), 200, `the mediation page after POST ${action}`);
-    assert.equal(new URL(page.url()).pathname, mediationPath);
-  } else {
-    await page.locator('div.error-summary[role="alert"]').waitFor();
-  }
-  return response;
-}
+/** A form of the mediation page: see pageAction in support.mjs. */
+const mediationAction = pageAction;
 
 /**
  * The error summary's links that do not lead to the control (or group of controls) with the problem: each link's

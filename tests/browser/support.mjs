@@ -208,3 +208,26 @@ export function today() {
 export function queueRow(page, reference) {
   return page.locator('table.cases tbody tr').filter({ has: page.getByRole('link', { name: reference, exact: true }) });
 }
+
+/**
+ * Submits the one form of a staff page (`/cases/{id}` or `/mediations/{id}`) whose action is `action`
+ * (`/<kind>/{id}/...`) and checks the answer: 303 back to that page, which then loads with 200, or the page again with
+ * `expected` (422) and an error summary.
+ */
+export async function pageAction(page, action, expected = 303) {
+  const form = page.locator(`form[action="${action}"]`);
+  assert.equal(await form.count(), 1, `one form posts to ${action}`);
+  const pagePath = action.split('/').slice(0, 3).join('/');
+  const shown = page.waitForResponse((r) => r.request().method() === 'GET'
+    && new URL(r.url()).pathname === pagePath);
+  shown.catch(() => {}); // awaited only after a redirect; a 422 is answered in place
+  const response = await submitWith(page, form.locator('button[type="submit"]'), action);
+  assert.equal(response.status(), expected, `POST ${action} answered ${response.status()}`);
+  if (expected === 303) {
+    assert.equal((await shown).status(), 200, `the page after POST ${action}`);
+    assert.equal(new URL(page.url()).pathname, pagePath);
+  } else {
+    await page.locator('div.error-summary[role="alert"]').waitFor();
+  }
+  return response;
+}
