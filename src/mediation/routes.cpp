@@ -864,14 +864,27 @@ json mediation_api_json(const Mediation& m) {
 }
 
 template <typename Change>
-Response api_change(Context& ctx, int status, bool mail, Change&& fn) {
+// Runs a change from the API. The rules name fields as the page forms do; `renames` gives the
+// body's own names for them (e.g. consent_on -> on), so the problems name what was sent.
+Response api_change(Context& ctx, int status, bool mail, Change&& fn,
+                    const std::map<std::string, std::string>& renames = {}) {
   json body = ctx.req.body.empty() ? json::object() : http::json_body(ctx);
   long long id = mediation_id(ctx);
-  storage::Transaction tx(ctx.app.db);
-  json out = fn(tx, actor_of(ctx), id, body);
-  tx.commit();
-  if (mail) send_queued(ctx);
-  return Response::json(out.dump(), status);
+  try {
+    storage::Transaction tx(ctx.app.db);
+    json out = fn(tx, actor_of(ctx), id, body);
+    tx.commit();
+    if (mail) send_queued(ctx);
+    return Response::json(out.dump(), status);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::unprocessable || renames.empty()) throw;
+    std::map<std::string, std::string> fields;
+    for (const auto& [k, v] : e.fields()) {
+      auto it = renames.find(k);
+      fields[it == renames.end() ? k : it->second] = v;
+    }
+    throw Error(ErrorKind::unprocessable, e.message(), "", fields);
+  }
 }
 
 // A whole number member (an id or a count), or 0 with a problem when it is not one.
@@ -1055,37 +1068,28 @@ Response api_declaration(Context& ctx) {
 }
 
 Response api_mediator(Context& ctx) {
-  return api_change(ctx, 200, false, [&](auto& tx, const Actor& a, long long id, const json& b) {
-    std::map<std::string, std::string> e;
-    long long user = json_number(b, "user_id", e);
-    throw_if(e);
-    try {
-      assign(tx, ctx.app.keys, a, id, user, now_seconds());
-    } catch (const Error& err) {
-      // The body names the mediator `user_id`; so do the problems.
-      if (err.kind() != ErrorKind::unprocessable) throw;
-      throw Error(ErrorKind::unprocessable, err.message(), "",
-                  {{"user_id", err.fields().begin()->second}});
-    }
-    return json{{"user_id", user}};
-  });
+  return api_change(ctx, 200, false,
+                    [&](auto& tx, const Actor& a, long long id, const json& b) {
+                      std::map<std::string, std::string> e;
+                      long long user = json_number(b, "user_id", e);
+                      throw_if(e);
+                      assign(tx, ctx.app.keys, a, id, user, now_seconds());
+                      return json{{"user_id", user}};
+                    },
+                    {{"mediator", "user_id"}});
 }
 
 Response api_contact(Context& ctx) {
-  return api_change(ctx, 200, false, [&](auto& tx, const Actor& a, long long id, const json& b) {
-    std::map<std::string, std::string> e;
-    std::string on = http::json_text(b, "on", e), how = http::json_text(b, "how", e);
-    throw_if(e);
-    try {
-      record_contact(tx, ctx.app.keys, a, id, on, how, now_seconds());
-    } catch (const Error& err) {
-      if (err.kind() != ErrorKind::unprocessable) throw;
-      std::map<std::string, std::string> f;
-      for (const auto& [k, v] : err.fields()) f[k == "contacted_on" ? "on" : "how"] = v;
-      throw Error(ErrorKind::unprocessable, err.message(), "", f);
-    }
-    return json{{"contacted_on", on}};
-  });
+  return api_change(ctx, 200, false,
+                    [&](auto& tx, const Actor& a, long long id, const json& b) {
+                      std::map<std::string, std::string> e;
+                      std::string on = http::json_text(b, "on", e),
+                                  how = http::json_text(b, "how", e);
+                      throw_if(e);
+                      record_contact(tx, ctx.app.keys, a, id, on, how, now_seconds());
+                      return json{{"contacted_on", on}};
+                    },
+                    {{"contacted_on", "on"}, {"contact_how", "how"}});
 }
 
 Response api_party(Context& ctx) {
@@ -1111,57 +1115,43 @@ Response api_party_update(Context& ctx) {
 }
 
 Response api_consent(Context& ctx) {
-  return api_change(ctx, 200, false, [&](auto& tx, const Actor& a, long long id, const json& b) {
-    std::map<std::string, std::string> e;
-    long long party = json_number(b, "party_id", e);
-    std::string on = http::json_text(b, "on", e), how = http::json_text(b, "how", e);
-    throw_if(e);
-    try {
-      record_consent(tx, ctx.app.keys, a, id, party, on, how, now_seconds());
-    } catch (const Error& err) {
-      if (err.kind() != ErrorKind::unprocessable) throw;
-      std::map<std::string, std::string> f;
-      for (const auto& [k, v] : err.fields()) {
-        f[k == "party" ? "party_id" : k == "consent_on" ? "on" : "how"] = v;
-      }
-      throw Error(ErrorKind::unprocessable, err.message(), "", f);
-    }
-    return json{{"party_id", party}, {"consent_on", on}};
-  });
+  return api_change(ctx, 200, false,
+                    [&](auto& tx, const Actor& a, long long id, const json& b) {
+                      std::map<std::string, std::string> e;
+                      long long party = json_number(b, "party_id", e);
+                      std::string on = http::json_text(b, "on", e),
+                                  how = http::json_text(b, "how", e);
+                      throw_if(e);
+                      record_consent(tx, ctx.app.keys, a, id, party, on, how, now_seconds());
+                      return json{{"party_id", party}, {"consent_on", on}};
+                    },
+                    {{"party", "party_id"}, {"consent_on", "on"}, {"consent_how", "how"}});
 }
 
 Response api_withdrawal(Context& ctx) {
-  return api_change(ctx, 200, true, [&](auto& tx, const Actor& a, long long id, const json& b) {
-    std::map<std::string, std::string> e;
-    long long party = json_number(b, "party_id", e);
-    std::string on = http::json_text(b, "on", e);
-    throw_if(e);
-    try {
-      end_by_party(tx, ctx.app.keys, a, id, party, on, mailing_of(tx, ctx), now_seconds());
-    } catch (const Error& err) {
-      if (err.kind() != ErrorKind::unprocessable) throw;
-      std::map<std::string, std::string> f;
-      for (const auto& [k, v] : err.fields()) f[k == "party" ? "party_id" : "on"] = v;
-      throw Error(ErrorKind::unprocessable, err.message(), "", f);
-    }
-    return json{{"stage", "closed"}};
-  });
+  return api_change(ctx, 200, true,
+                    [&](auto& tx, const Actor& a, long long id, const json& b) {
+                      std::map<std::string, std::string> e;
+                      long long party = json_number(b, "party_id", e);
+                      std::string on = http::json_text(b, "on", e);
+                      throw_if(e);
+                      end_by_party(tx, ctx.app.keys, a, id, party, on, mailing_of(tx, ctx),
+                                   now_seconds());
+                      return json{{"stage", "closed"}};
+                    },
+                    {{"party", "party_id"}, {"withdrawn_on", "on"}});
 }
 
 Response api_note(Context& ctx) {
-  return api_change(ctx, 201, false, [&](auto& tx, const Actor& a, long long id, const json& b) {
-    std::map<std::string, std::string> e;
-    std::string kind = http::json_text(b, "kind", e), text = http::json_text(b, "body", e);
-    throw_if(e);
-    try {
-      return json{{"id", add_note(tx, ctx.app.keys, a, id, kind, text, now_seconds())}};
-    } catch (const Error& err) {
-      if (err.kind() != ErrorKind::unprocessable) throw;
-      std::map<std::string, std::string> f;
-      for (const auto& [k, v] : err.fields()) f[k == "note_kind" ? "kind" : "body"] = v;
-      throw Error(ErrorKind::unprocessable, err.message(), "", f);
-    }
-  });
+  return api_change(
+      ctx, 201, false,
+      [&](auto& tx, const Actor& a, long long id, const json& b) {
+        std::map<std::string, std::string> e;
+        std::string kind = http::json_text(b, "kind", e), text = http::json_text(b, "body", e);
+        throw_if(e);
+        return json{{"id", add_note(tx, ctx.app.keys, a, id, kind, text, now_seconds())}};
+      },
+      {{"note_kind", "kind"}, {"note", "body"}});
 }
 
 Response api_meeting(Context& ctx) {
@@ -1200,36 +1190,41 @@ Response api_held(Context& ctx) {
   });
 }
 
+namespace {
+// item_apology -> items.apology, and so on: the body holds the items as one object.
+std::map<std::string, std::string> item_renames() {
+  std::map<std::string, std::string> out;
+  for (const auto& item : agreement_items()) {
+    out[std::string("item_") + item.code] = std::string("items.") + item.code;
+  }
+  return out;
+}
+}  // namespace
+
 Response api_agreement(Context& ctx) {
-  return api_change(ctx, 200, false, [&](auto& tx, const Actor& a, long long id, const json& b) {
-    std::map<std::string, std::string> e;
-    Agreement ag;
-    ag.fulfil_by = http::json_text(b, "fulfil_by", e);
-    auto it = b.find("items");
-    if (it == b.end() || !it->is_object()) {
-      e["items"] = N_("Write down what the parties agreed.");
-    } else {
-      for (const auto& [code, text] : it->items()) {
-        if (!intake::has_code(agreement_items(), code) || !text.is_string()) {
-          e["items." + code] = N_("Choose one of the options.");
+  return api_change(
+      ctx, 200, false,
+      [&](auto& tx, const Actor& a, long long id, const json& b) {
+        std::map<std::string, std::string> e;
+        Agreement ag;
+        ag.fulfil_by = http::json_text(b, "fulfil_by", e);
+        auto it = b.find("items");
+        if (it == b.end() || !it->is_object()) {
+          e["items"] = N_("Write down what the parties agreed.");
         } else {
-          ag.items[code] = trimmed(text.template get<std::string>());
+          for (const auto& [code, text] : it->items()) {
+            if (!intake::has_code(agreement_items(), code) || !text.is_string()) {
+              e["items." + code] = N_("Choose one of the options.");
+            } else {
+              ag.items[code] = trimmed(text.template get<std::string>());
+            }
+          }
         }
-      }
-    }
-    throw_if(e);
-    try {
-      record_agreement(tx, ctx.app.keys, a, id, ag, now_seconds());
-    } catch (const Error& err) {
-      if (err.kind() != ErrorKind::unprocessable) throw;
-      std::map<std::string, std::string> f;
-      for (const auto& [k, v] : err.fields()) {
-        f[k.rfind("item_", 0) == 0 ? "items." + k.substr(5) : k] = v;
-      }
-      throw Error(ErrorKind::unprocessable, err.message(), "", f);
-    }
-    return json{{"stage", "follow_up"}, {"follow_up_on", ag.fulfil_by}};
-  });
+        throw_if(e);
+        record_agreement(tx, ctx.app.keys, a, id, ag, now_seconds());
+        return json{{"stage", "follow_up"}, {"follow_up_on", ag.fulfil_by}};
+      },
+      item_renames());
 }
 
 Response api_no_agreement(Context& ctx) {

@@ -788,6 +788,24 @@ TEST_F(MediationTest, MalformedInputGetsA4xx) {
       api(med, b.path() + "/consents", {{"party_id", "one"}, {"on", today}, {"how", "by_phone"}})
           ->status,
       422);
+  // The problems name the members as the body sent them.
+  auto fields_of = [&](const std::string& path, const json& body) {
+    auto answer = api(med, path, body);
+    EXPECT_EQ(answer->status, 422) << path;
+    return json::parse(answer->body)["error"]["fields"];
+  };
+  EXPECT_TRUE(fields_of(b.path() + "/consents",
+                        {{"party_id", 999999}, {"on", "2999-01-01"}, {"how", "by_fax"}})
+                  .contains("party_id"));
+  auto consent =
+      fields_of(b.path() + "/consents",
+                {{"party_id", party(m, "complainant")}, {"on", "soon"}, {"how", "by_fax"}});
+  EXPECT_TRUE(consent.contains("on"));
+  EXPECT_TRUE(consent.contains("how"));
+  EXPECT_TRUE(fields_of(b.path() + "/notes", {{"kind", "gossip"}, {"body", "x"}}).contains("kind"));
+  EXPECT_TRUE(
+      fields_of(b.path() + "/withdrawal", {{"party_id", party(m, "complainant")}, {"on", "soon"}})
+          .contains("on"));
   // A page form with a problem keeps what was typed.
   med.get("/mediations/" + std::to_string(b.id));
   auto page = med.post("/mediations/" + std::to_string(b.id) + "/meetings",
