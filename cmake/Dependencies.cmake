@@ -14,6 +14,7 @@ pkg_check_modules(QRENCODE REQUIRED IMPORTED_TARGET libqrencode)
 pkg_check_modules(MAGIC REQUIRED IMPORTED_TARGET libmagic)  # file types sniffed from content
 pkg_check_modules(PANGOCAIRO REQUIRED IMPORTED_TARGET pangocairo)  # PDF documents
 pkg_check_modules(ICAL REQUIRED IMPORTED_TARGET libical)  # calendar invitations
+pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)  # statistics spreadsheets
 find_package(CURL REQUIRED)  # SMTP
 
 # SOCI ships no CMake or pkg-config files.
@@ -28,4 +29,4 @@ target_include_directories(dime_deps SYSTEM INTERFACE ${SOCI_INCLUDE_DIR} ${Post
 target_link_libraries(dime_deps INTERFACE
   restinio::restinio fmt::fmt spdlog::spdlog nlohmann_json::nlohmann_json CLI11::CLI11
   ${SOCI_SQLITE3} ${SOCI_POSTGRESQL} ${SOCI_CORE} SQLite::SQLite3 PostgreSQL::PostgreSQL
-  Boost::locale PkgConfig::SODIUM PkgConfig::OATH PkgConfig::QRENCODE PkgConfig::MAGIC PkgConfig::PANGOCAIRO PkgConfig::ICAL CURL::libcurl dl pthread)
+  Boost::locale PkgConfig::SODIUM PkgConfig::OATH PkgConfig::QRENCODE PkgConfig::MAGIC PkgConfig::PANGOCAIRO PkgConfig::ICAL PkgConfig::XLSXWRITER CURL::libcurl dl pthread)

@@ -13,12 +13,12 @@ packages=(
   libboost-locale-dev gettext
   libsodium-dev liboath-dev libqrencode-dev libmagic-dev libmagic-mgc
   libpango1.0-dev libcairo2-dev fonts-dejavu-core
-  libical-dev libcurl4-openssl-dev
+  libical-dev libcurl4-openssl-dev libxlsxwriter-dev
   libtomlplusplus-dev libcli11-dev libspdlog-dev nlohmann-json3-dev
   libcpp-httplib-dev libgtest-dev libgmock-dev
   sqlite3
-  # reading PDF documents back in the tests, and a local SMTP sink for the e-mail tests
-  poppler-utils python3-aiosmtpd
+  # reading PDF and XLSX documents back in the tests, and a local SMTP sink for the e-mail tests
+  poppler-utils python3-aiosmtpd python3-openpyxl
   # PostgreSQL server for the second backend and its tests
   postgresql postgresql-client
   # browser tests and benchmarks
