@@ -33,6 +33,12 @@ foreach(f IN LISTS DIME_TEMPLATE_FILES DIME_STATIC_FILES DIME_MIGRATION_FILES DI
   string(REGEX REPLACE "^src/storage/" "" rel "${rel}")
   list(APPEND DIME_EMBED_LIST "${rel}=${f}")
 endforeach()
+# Front-end packages from npm (web/package.json; `npm ci --prefix web` installs them).
+set(DIME_CHART_JS "${CMAKE_SOURCE_DIR}/web/node_modules/chart.js/dist/chart.umd.min.js")
+if(NOT EXISTS "${DIME_CHART_JS}")
+  message(FATAL_ERROR "Chart.js is missing: run `npm ci --prefix web` (scripts/run.sh and scripts/test.sh do)")
+endif()
+list(APPEND DIME_EMBED_LIST "static/chart.umd.min.js=${DIME_CHART_JS}")
 foreach(lang IN LISTS DIME_LANGUAGES)
   list(APPEND DIME_EMBED_LIST "locale/${lang}/LC_MESSAGES/dime.mo=${CMAKE_BINARY_DIR}/locale/${lang}/LC_MESSAGES/dime.mo")
 endforeach()
@@ -42,7 +48,7 @@ add_custom_command(OUTPUT ${DIME_RESOURCES_CPP}
   COMMAND ${CMAKE_COMMAND} "-DOUTPUT=${DIME_RESOURCES_CPP}" "-DFILES=${DIME_EMBED_ARG}"
           -P ${CMAKE_SOURCE_DIR}/cmake/embed.cmake
   DEPENDS ${DIME_TEMPLATE_FILES} ${DIME_STATIC_FILES} ${DIME_MIGRATION_FILES} ${DIME_MO_FILES}
-          ${DIME_REFERENCE_FILES}
+          ${DIME_REFERENCE_FILES} ${DIME_CHART_JS}
           ${CMAKE_SOURCE_DIR}/cmake/embed.cmake
   COMMENT "Embedding resources"
   VERBATIM)

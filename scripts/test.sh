@@ -7,6 +7,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 
 bash scripts/install-deps.sh
+npm ci --prefix web --no-audit --no-fund --loglevel=error
 (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 
 pgdir=$(mktemp -d /tmp/dime-test-pg.XXXXXX)

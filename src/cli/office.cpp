@@ -22,6 +22,9 @@ void register_office(CLI::App& app, Shared& shared) {
   add->add_option("--kind", *kind, "help_office or municipality")
       ->check(CLI::IsMember({"help_office", "municipality"}))
       ->capture_default_str();
+  add->add_flag("--national", org->national,
+                "A national coordination unit: its coordinators see the statistics of every help "
+                "office in its jurisdiction");
   add->callback([&shared, org, kind] {
     org->kind = *organisations::kind_from_string(*kind);
     org->default_language = organisations::language_for_jurisdiction(org->jurisdiction);

@@ -109,6 +109,16 @@ void register_serve(CLI::App& app, Shared& shared) {
       ->envname("DIME_SMTP_URL");
   cmd->add_option("--mail-from", shared.config.mail_from, "Sender address of DiMe's e-mail")
       ->envname("DIME_MAIL_FROM");
+  cmd->add_option("--statistics-threshold", shared.config.statistics_threshold,
+                  "Published statistics show counts below this as \"fewer than N\"")
+      ->envname("DIME_STATISTICS_THRESHOLD")
+      ->check(CLI::Range(3, 100))
+      ->capture_default_str();
+  cmd->add_option("--statistics-period", shared.config.statistics_period,
+                  "How coarse the periods of published statistics are")
+      ->envname("DIME_STATISTICS_PERIOD")
+      ->check(CLI::IsMember({"quarter", "half", "year"}))
+      ->capture_default_str();
   cmd->callback([&shared] {
     Config& config = shared.config;
     auto listen = parse_listen(config.listen);

@@ -20,6 +20,10 @@ struct Config {
   // Outgoing e-mail (meeting invitations); empty: DiMe sends none and offers none.
   std::string smtp_url;   // smtp://host:port or smtps://host:port, user:password@ allowed
   std::string mail_from;  // the sender address, e.g. meglingsbenken@example.org
+  // Published statistics: counts below this are shown as "fewer than N" (at least 3), and
+  // periods are this coarse: quarter, half or year.
+  long long statistics_threshold = 5;
+  std::string statistics_period = "year";
 };
 
 struct ListenAddress {

@@ -11,6 +11,7 @@
 #include "organisations/routes.hpp"
 #include "reference/routes.hpp"
 #include "site/routes.hpp"
+#include "statistics/routes.hpp"
 
 namespace dime::http {
 
@@ -18,6 +19,7 @@ Router make_router() {
   using accounts::Role;
   namespace acc = accounts::routes;
   namespace cw = casework::routes;
+  namespace st = statistics::routes;
   const Access admin = Access::roles_of({Role::admin});
   // Casework: advisors and coordinators of the active office (the rules keep them inside it).
   const Access casework = Access::roles_of({Role::advisor, Role::coordinator});
@@ -38,6 +40,11 @@ Router make_router() {
       {Method::get, "/healthz", Access::anyone(), site::routes::healthz},
       {Method::get, "/static/{file}", Access::anyone(), site::routes::static_file},
       {Method::post, "/language", Access::anyone(), site::routes::choose_language},
+
+      // Published statistics: approved cases only, small counts suppressed
+      {Method::get, "/statistics", Access::anyone(), st::public_page},
+      {Method::get, "/statistics/open-data.csv", Access::anyone(), st::open_data_csv},
+      {Method::get, "/api/v1/public/statistics", Access::anyone(), st::api_public},
 
       // Reporting and following up (anyone, no account; uploads bounded per route)
       {Method::get, "/report", Access::anyone(), intake::routes::report_form},
@@ -85,6 +92,16 @@ Router make_router() {
       {Method::get, "/cases/{id}/referrals/{referral}/pdf", casework, cw::referral_document},
       // The person's rights: what the office holds about them, and erasure (coordinators).
       {Method::get, "/cases/{id}/export", coordinator, cw::export_for_person},
+      // Approval of a coded case for published statistics (coordinators).
+      {Method::post, "/cases/{id}/statistics", coordinator, st::post_case_approval},
+
+      // Statistics of the office (or, for a national organisation, of every office together)
+      {Method::get, "/staff/statistics", coordinator, st::dashboard},
+      {Method::get, "/staff/statistics/annual", coordinator, st::annual_report},
+      {Method::get, "/staff/statistics/export.csv", coordinator, st::export_csv},
+      {Method::get, "/staff/statistics/export.xlsx", coordinator, st::export_xlsx},
+      {Method::get, "/staff/statistics/report.csv", coordinator, st::export_jurisdiction},
+      {Method::post, "/staff/statistics/approve", coordinator, st::post_approve},
 
       // The mediation bench
       {Method::get, "/mediations", bench, md::list_page},
@@ -153,6 +170,7 @@ Router make_router() {
       {Method::get, "/api/v1/mediations", bench, md::api_list},
       {Method::post, "/api/v1/mediations", mediator, md::api_start, kMediationFormBody},
       {Method::get, "/api/v1/mediations/statistics", coordinator, md::api_statistics},
+      {Method::get, "/api/v1/statistics", coordinator, st::api_figures},
       {Method::get, "/api/v1/mediations/{id}", bench, md::api_read},
       {Method::post, "/api/v1/mediations/{id}/declaration", mediator, md::api_declaration},
       {Method::post, "/api/v1/mediations/{id}/mediators", bench, md::api_mediator},

@@ -16,6 +16,9 @@ struct Organisation {
   std::string default_language = "nb";
   bool mfa_required = false;
   bool is_demo = false;
+  // Coordinates nationally: its coordinators see the statistics of every help office in its
+  // jurisdiction together.
+  bool national = false;
 };
 
 std::string_view to_string(Kind kind);

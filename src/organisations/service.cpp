@@ -38,16 +38,16 @@ namespace {
 struct Row {
   long long id = 0;
   std::string kind, name, jurisdiction, language;
-  int mfa = 0, demo = 0;
+  int mfa = 0, demo = 0, national = 0;
   Organisation to_model() const {
-    return {id,       kind_from_string(kind).value_or(Kind::help_office),
-            name,     jurisdiction,
-            language, mfa != 0,
-            demo != 0};
+    return {id,        kind_from_string(kind).value_or(Kind::help_office),
+            name,      jurisdiction,
+            language,  mfa != 0,
+            demo != 0, national != 0};
   }
 };
 constexpr const char* kSelect =
-    "SELECT id, kind, name, jurisdiction, default_language, mfa_required, is_demo "
+    "SELECT id, kind, name, jurisdiction, default_language, mfa_required, is_demo, national "
     "FROM organisations ";
 }  // namespace
 
@@ -62,13 +62,16 @@ long long create(storage::Transaction& tx, const Organisation& org) {
   std::string kind(to_string(org.kind));
   int mfa = org.mfa_required ? 1 : 0;
   int demo = org.is_demo ? 1 : 0;
+  int national = org.national ? 1 : 0;
   long long now = now_seconds();
   long long id = 0;
-  tx.sql() << "INSERT INTO organisations (kind, name, jurisdiction, default_language, "
-              "mfa_required, is_demo, created_at) VALUES (:k, :n, :j, :l, :m, :d, :t) RETURNING id",
+  tx.sql()
+      << "INSERT INTO organisations (kind, name, jurisdiction, default_language, "
+         "mfa_required, is_demo, national, created_at) VALUES (:k, :n, :j, :l, :m, :d, :na, :t) "
+         "RETURNING id",
       soci::use(kind), soci::use(org.name), soci::use(org.jurisdiction),
-      soci::use(org.default_language), soci::use(mfa), soci::use(demo), soci::use(now),
-      soci::into(id);
+      soci::use(org.default_language), soci::use(mfa), soci::use(demo), soci::use(national),
+      soci::use(now), soci::into(id);
   return id;
 }
 
@@ -76,7 +79,7 @@ std::optional<Organisation> find(storage::Transaction& tx, long long id) {
   Row r;
   tx.sql() << std::string(kSelect) + "WHERE id = :id", soci::use(id), soci::into(r.id),
       soci::into(r.kind), soci::into(r.name), soci::into(r.jurisdiction), soci::into(r.language),
-      soci::into(r.mfa), soci::into(r.demo);
+      soci::into(r.mfa), soci::into(r.demo), soci::into(r.national);
   if (!tx.sql().got_data()) return std::nullopt;
   return r.to_model();
 }
@@ -87,7 +90,7 @@ std::vector<Organisation> list(storage::Transaction& tx) {
   soci::statement st =
       (tx.sql().prepare << std::string(kSelect) + "ORDER BY name", soci::into(r.id),
        soci::into(r.kind), soci::into(r.name), soci::into(r.jurisdiction), soci::into(r.language),
-       soci::into(r.mfa), soci::into(r.demo));
+       soci::into(r.mfa), soci::into(r.demo), soci::into(r.national));
   st.execute();
   while (st.fetch()) out.push_back(r.to_model());
   return out;

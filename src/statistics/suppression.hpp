@@ -48,6 +48,8 @@ std::vector<Shown> suppress(const Grid& grid, long long threshold);
 // equation; a cell is disclosed when every solution gives it the same value.
 std::vector<std::size_t> disclosed(const Grid& grid, const std::vector<Shown>& shown);
 
-inline constexpr std::size_t kExactCheckLimit = 1500;
+// Larger groups of suppressed cells tied together by sums are left to the line rule (the
+// elimination grows with the cube of their size).
+inline constexpr std::size_t kExactCheckLimit = 300;
 
 }  // namespace dime::statistics

@@ -1,0 +1,501 @@
+#include "statistics/service.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+#include "audit/service.hpp"
+#include "casework/model.hpp"
+#include "casework/service.hpp"
+#include "core/error.hpp"
+#include "mediation/model.hpp"
+#include "organisations/service.hpp"
+#include "reference/service.hpp"
+
+namespace dime::statistics {
+
+namespace {
+constexpr double kDay = 86400.0;
+constexpr std::size_t kBatch = 4096;
+
+long long month_start_seconds(int month) {
+  using namespace std::chrono;
+  year_month_day ymd{year{month / 12}, std::chrono::month{static_cast<unsigned>(month % 12 + 1)},
+                     day{1}};
+  return sys_days{ymd}.time_since_epoch().count() * 86400LL;
+}
+
+// "IN (1, 2, 3)": numbers only, so nothing typed reaches the SQL.
+std::string id_list(const std::vector<long long>& ids) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < ids.size(); ++i) out += (i ? ", " : "") + std::to_string(ids[i]);
+  return out + ")";
+}
+
+std::string cases_where(const std::vector<long long>& offices, bool approved_only) {
+  return "r.organisation_id IN " + id_list(offices) +
+         " AND r.created_at >= :f AND r.created_at < :t" +
+         (approved_only ? " AND r.statistics_approved_at IS NOT NULL" : "");
+}
+
+// Reads (report id, code) pairs in batches and hands each to `add`.
+template <typename Add>
+void read_codes(storage::Transaction& tx, const std::string& sql, long long from, long long to,
+                Add add) {
+  std::vector<long long> ids(kBatch);
+  std::vector<std::string> codes(kBatch);
+  soci::statement st =
+      (tx.sql().prepare << sql, soci::use(from), soci::use(to), soci::into(ids), soci::into(codes));
+  if (!st.execute(true)) return;
+  do {
+    for (std::size_t i = 0; i < ids.size(); ++i) add(ids[i], codes[i]);
+    ids.resize(kBatch);
+    codes.resize(kBatch);
+  } while (st.fetch());
+}
+}  // namespace
+
+Scope scope_of(storage::Transaction& tx, long long organisation_id) {
+  auto org = organisations::find(tx, organisation_id);
+  if (!org) throw Error(ErrorKind::not_found, N_("There is no page at this address."));
+  Scope s;
+  s.jurisdiction = org->jurisdiction;
+  s.national = org->national;
+  if (org->national) {
+    long long id = 0;
+    soci::statement st =
+        (tx.sql().prepare << "SELECT id FROM organisations WHERE kind = 'help_office' AND "
+                             "jurisdiction = :j ORDER BY id",
+         soci::use(org->jurisdiction), soci::into(id));
+    st.execute();
+    while (st.fetch()) s.offices.push_back(id);
+  }
+  if (std::find(s.offices.begin(), s.offices.end(), organisation_id) == s.offices.end()) {
+    s.offices.insert(s.offices.begin(), organisation_id);
+  }
+  auto settings = casework::settings_of(tx, organisation_id);
+  s.acknowledge_days = settings.acknowledge_days;
+  s.feedback_days = settings.feedback_days;
+  return s;
+}
+
+std::vector<long long> help_offices(storage::Transaction& tx) {
+  std::vector<long long> out;
+  long long id = 0;
+  soci::statement st = (tx.sql().prepare << "SELECT id FROM organisations WHERE kind = "
+                                            "'help_office' ORDER BY id",
+                        soci::into(id));
+  st.execute();
+  while (st.fetch()) out.push_back(id);
+  return out;
+}
+
+std::optional<int> first_month(storage::Transaction& tx, const std::vector<long long>& offices,
+                               bool approved_only) {
+  if (offices.empty()) return std::nullopt;
+  long long first = 0;
+  soci::indicator ind = soci::i_null;
+  tx.sql() << "SELECT MIN(r.created_at) FROM reports r WHERE r.organisation_id IN " +
+                  id_list(offices) +
+                  (approved_only ? " AND r.statistics_approved_at IS NOT NULL" : ""),
+      soci::into(first, ind);
+  if (ind != soci::i_ok) return std::nullopt;
+  return month_of(first);
+}
+
+Facts load(storage::Transaction& tx, const std::vector<long long>& offices, int from, int to,
+           bool approved_only) {
+  Facts facts;
+  facts.office_ids = offices;
+  for (long long o : offices) facts.intern(Dim::office, std::to_string(o));
+  if (offices.empty() || to < from) return facts;
+  long long f = month_start_seconds(from), t = month_start_seconds(to + 1);
+  const std::string where = cases_where(offices, approved_only);
+
+  // The cases: one row each, from the covering index reports_statistics.
+  std::vector<std::pair<long long, std::uint32_t>> by_id;  // report id -> row, sorted by id
+  {
+    std::vector<long long> ids(kBatch), orgs(kBatch), created(kBatch), ack(kBatch),
+        feedback(kBatch), approved(kBatch);
+    std::vector<std::string> channel(kBatch), reporter(kBatch), area(kBatch), municipality(kBatch),
+        status(kBatch), outcome(kBatch);
+    std::vector<soci::indicator> ack_ind(kBatch), feedback_ind(kBatch), approved_ind(kBatch),
+        outcome_ind(kBatch);
+    soci::statement st =
+        (tx.sql().prepare << "SELECT r.id, r.organisation_id, r.created_at, r.channel, "
+                             "r.reporter_type, COALESCE(r.coded_area, r.area), r.municipality, "
+                             "r.status, r.outcome, r.acknowledged_at, r.feedback_at, "
+                             "r.statistics_approved_at FROM reports r WHERE " +
+                                 where,
+         soci::use(f), soci::use(t), soci::into(ids), soci::into(orgs), soci::into(created),
+         soci::into(channel), soci::into(reporter), soci::into(area), soci::into(municipality),
+         soci::into(status), soci::into(outcome, outcome_ind), soci::into(ack, ack_ind),
+         soci::into(feedback, feedback_ind), soci::into(approved, approved_ind));
+    if (st.execute(true)) {
+      do {
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+          Fact x;
+          x.month = month_of(created[i]);
+          x.one[0] = facts.intern(Dim::office, std::to_string(orgs[i]));
+          x.one[1] = facts.intern(Dim::channel, channel[i]);
+          x.one[2] = facts.intern(Dim::reporter_type, reporter[i]);
+          x.one[3] = facts.intern(Dim::area, area[i]);
+          bool closed = status[i] == "closed";
+          x.one[4] = facts.intern(Dim::outcome, closed && outcome_ind[i] == soci::i_ok
+                                                    ? outcome[i]
+                                                    : std::string("open"));
+          x.one[5] = facts.intern(Dim::municipality, municipality[i]);
+          x.one[6] = facts.intern(Dim::status, status[i]);
+          if (ack_ind[i] == soci::i_ok) {
+            x.days_to_acknowledge =
+                static_cast<float>(std::max(0.0, static_cast<double>(ack[i] - created[i]) / kDay));
+          }
+          if (feedback_ind[i] == soci::i_ok) {
+            x.days_to_advice = static_cast<float>(
+                std::max(0.0, static_cast<double>(feedback[i] - created[i]) / kDay));
+          }
+          x.approved = approved_ind[i] == soci::i_ok;
+          by_id.emplace_back(ids[i], static_cast<std::uint32_t>(facts.rows.size()));
+          facts.rows.push_back(x);
+        }
+        for (auto* v : {&ids, &orgs, &created, &ack, &feedback, &approved}) v->resize(kBatch);
+        for (auto* v : {&channel, &reporter, &area, &municipality, &status, &outcome}) {
+          v->resize(kBatch);
+        }
+        for (auto* v : {&ack_ind, &feedback_ind, &approved_ind, &outcome_ind}) v->resize(kBatch);
+      } while (st.fetch());
+    }
+  }
+  std::sort(by_id.begin(), by_id.end());
+  auto find = [&by_id, &facts](long long id) -> Fact* {
+    auto it = std::lower_bound(by_id.begin(), by_id.end(), std::make_pair(id, std::uint32_t{0}));
+    if (it == by_id.end() || it->first != id) return nullptr;
+    return &facts.rows[it->second];
+  };
+  auto set = [&facts, &find](Dim d) {
+    return [&facts, &find, d](long long id, const std::string& code) {
+      if (Fact* x = find(id)) {
+        x->many[static_cast<std::size_t>(d) - 7] |= std::uint64_t{1} << facts.intern(d, code);
+      }
+    };
+  };
+  auto join = [&where](const char* select_from) {
+    return std::string(select_from) + " JOIN reports r ON r.id = x.report_id WHERE " + where;
+  };
+
+  // Grounds as coded; a case not coded yet counts with the grounds it was reported with.
+  read_codes(tx, join("SELECT x.report_id, x.code FROM case_grounds x"), f, t, set(Dim::grounds));
+  std::vector<std::uint64_t> reported(facts.rows.size(), 0);
+  read_codes(tx, join("SELECT x.report_id, x.code FROM report_grounds x"), f, t,
+             [&](long long id, const std::string& code) {
+               if (Fact* x = find(id)) {
+                 reported[static_cast<std::size_t>(x - facts.rows.data())] |=
+                     std::uint64_t{1} << facts.intern(Dim::grounds, code);
+               }
+             });
+  constexpr std::size_t kGrounds = static_cast<std::size_t>(Dim::grounds) - 7;
+  for (std::size_t i = 0; i < facts.rows.size(); ++i) {
+    if (facts.rows[i].many[kGrounds] == 0) facts.rows[i].many[kGrounds] = reported[i];
+  }
+  read_codes(tx, join("SELECT x.report_id, x.code FROM case_forms x"), f, t, set(Dim::forms));
+  read_codes(tx, join("SELECT x.report_id, x.code FROM report_wishes x"), f, t, set(Dim::wishes));
+  read_codes(tx,
+             join("SELECT x.report_id, x.body FROM referrals x") +
+                 " AND x.status IN ('sent', 'acknowledged', 'decided')",
+             f, t, set(Dim::bodies));
+  read_codes(tx,
+             join("SELECT x.report_id, x.result FROM mediations x") + " AND x.result IS NOT NULL",
+             f, t, set(Dim::mediation));
+  return facts;
+}
+
+// ---- Labels ----
+
+Labels::Labels(storage::Transaction& tx, long long office, const std::string& jurisdiction,
+               const std::string& language, Translate tr)
+    : tr_(std::move(tr)) {
+  using reference::Category;
+  const std::pair<Dim, Category> kReference[] = {{Dim::grounds, Category::grounds},
+                                                 {Dim::forms, Category::forms},
+                                                 {Dim::area, Category::areas},
+                                                 {Dim::bodies, Category::referral_bodies}};
+  for (const auto& [d, category] : kReference) {
+    for (const auto& e : reference::for_organisation(tx, office, jurisdiction, category).entries) {
+      labels_[{d, e.code}] = reference::label(e, language);
+    }
+  }
+  auto options = [this](Dim d, const std::vector<Option>& list) {
+    for (const auto& o : list) labels_[{d, o.code}] = tr_(o.label);
+  };
+  options(Dim::channel, channels());
+  options(Dim::reporter_type, intake::reporter_types());
+  options(Dim::wishes, wish_labels());
+  options(Dim::outcome, casework::outcomes());
+  options(Dim::status, casework::statuses());
+  options(Dim::mediation, mediation::results());
+  labels_[{Dim::outcome, "open"}] = tr_(N_("Still open"));
+  labels_[{Dim::municipality, ""}] = tr_(N_("Not given"));
+  labels_[{Dim::municipality, "*"}] = tr_(N_("Other municipalities"));
+  labels_[{Dim::grounds, "combination"}] = tr_(N_("Two or more grounds together"));
+  for (const auto& o : organisations::list(tx))
+    labels_[{Dim::office, std::to_string(o.id)}] = o.name;
+}
+
+std::string Labels::operator()(Dim d, const std::string& code) const {
+  if (auto it = labels_.find({d, code}); it != labels_.end()) return it->second;
+  if (multiple(d) && code.find('+') != std::string::npos) {
+    std::string out;
+    for (std::size_t at = 0; at <= code.size();) {
+      std::size_t plus = code.find('+', at);
+      if (plus == std::string::npos) plus = code.size();
+      out += (out.empty() ? "" : " + ") + (*this)(d, code.substr(at, plus - at));
+      at = plus + 1;
+    }
+    return out;
+  }
+  return code;
+}
+
+std::string Labels::dim(Dim d) const {
+  return tr_(dim_label(d));
+}
+
+// ---- Approval ----
+
+namespace {
+// A case is coded for statistics when it has coded grounds and a coded area.
+constexpr const char* kCoded =
+    "r.coded_area IS NOT NULL AND EXISTS (SELECT 1 FROM case_grounds g WHERE g.report_id = r.id)";
+}  // namespace
+
+void approve(storage::Transaction& tx, const crypto::Keys& keys, long long user_id,
+             long long organisation_id, long long report_id, bool approved, long long now) {
+  int coded = 0;
+  std::string reference;
+  tx.sql() << std::string("SELECT r.reference, CASE WHEN ") + kCoded +
+                  " THEN 1 ELSE 0 END FROM reports r WHERE r.id = :id AND r.organisation_id = :o",
+      soci::use(report_id), soci::use(organisation_id), soci::into(reference), soci::into(coded);
+  if (!tx.sql().got_data()) {
+    throw Error(ErrorKind::not_found, N_("There is no case with this number in your office."));
+  }
+  if (approved && coded == 0) {
+    throw Error(ErrorKind::conflict,
+                N_("Code the case's grounds and area before approving it for statistics."));
+  }
+  if (approved) {
+    tx.sql() << "UPDATE reports SET statistics_approved_at = :t, statistics_approved_by = :u "
+                "WHERE id = :id",
+        soci::use(now), soci::use(user_id), soci::use(report_id);
+  } else {
+    tx.sql() << "UPDATE reports SET statistics_approved_at = NULL, statistics_approved_by = NULL "
+                "WHERE id = :id",
+        soci::use(report_id);
+  }
+  audit::append(tx, keys,
+                {user_id, organisation_id, approved ? "statistics.approve" : "statistics.withdraw",
+                 "case", std::to_string(report_id), reference});
+}
+
+int approve_closed(storage::Transaction& tx, const crypto::Keys& keys, long long user_id,
+                   long long organisation_id, int from, int to, long long now) {
+  long long f = month_start_seconds(from), t = month_start_seconds(to + 1);
+  int count = 0;
+  const std::string which = std::string(
+                                " FROM reports r WHERE r.organisation_id = :o AND "
+                                "r.created_at >= :f AND r.created_at < :t AND "
+                                "r.status = 'closed' AND "
+                                "r.statistics_approved_at IS NULL AND ") +
+                            kCoded;
+  tx.sql() << "SELECT COUNT(*)" + which, soci::use(organisation_id), soci::use(f), soci::use(t),
+      soci::into(count);
+  if (count == 0) return 0;
+  tx.sql() << "UPDATE reports SET statistics_approved_at = :now, statistics_approved_by = :u "
+              "WHERE id IN (SELECT r.id" +
+                  which + ")",
+      soci::use(now), soci::use(user_id), soci::use(organisation_id), soci::use(f), soci::use(t);
+  audit::append(tx, keys,
+                {user_id, organisation_id, "statistics.approve", "cases",
+                 month_text(from) + ".." + month_text(to), std::to_string(count) + " cases"});
+  return count;
+}
+
+Approval approval_state(storage::Transaction& tx, long long organisation_id, int from, int to) {
+  long long f = month_start_seconds(from), t = month_start_seconds(to + 1);
+  Approval a;
+  const std::string where =
+      " FROM reports r WHERE r.organisation_id = :o AND r.created_at >= :f AND r.created_at < :t";
+  tx.sql() << "SELECT COUNT(*)" + where + " AND r.statistics_approved_at IS NOT NULL",
+      soci::use(organisation_id), soci::use(f), soci::use(t), soci::into(a.approved);
+  tx.sql() << "SELECT COUNT(*)" + where + " AND r.status = 'closed' AND " + kCoded,
+      soci::use(organisation_id), soci::use(f), soci::use(t), soci::into(a.closed_coded);
+  tx.sql() << "SELECT COUNT(*)" + where +
+                  " AND r.status = 'closed' AND r.statistics_approved_at IS NULL AND " + kCoded,
+      soci::use(organisation_id), soci::use(f), soci::use(t), soci::into(a.waiting);
+  return a;
+}
+
+// ---- Public figures ----
+
+const std::vector<Dim>& public_dims() {
+  static const std::vector<Dim> v{Dim::grounds, Dim::forms,  Dim::area,   Dim::reporter_type,
+                                  Dim::channel, Dim::bodies, Dim::outcome};
+  return v;
+}
+
+namespace {
+
+// Where each published count sits in the grid, for one scope (all offices, or one).
+struct Layout {
+  std::vector<std::size_t> cases;  // per period
+  std::size_t total = 0;
+  // [table][row][period], and [table][row] for the row totals
+  std::vector<std::vector<std::vector<std::size_t>>> cells;
+  std::vector<std::vector<std::size_t>> row_totals;
+};
+
+}  // namespace
+
+Publication publish(const Facts& facts, const PublicSettings& settings, long long now) {
+  Publication pub;
+  pub.settings = settings;
+  const Granularity g = settings.granularity;
+  const int step = months_in(g);
+  // Complete periods only: from the first period holding an approved case to the last period
+  // that ended before this month.
+  int last = period_start(month_of(now), g) - 1;
+  int first = last + 1;
+  for (const Fact& x : facts.rows) {
+    if (x.approved && x.month <= last) first = std::min(first, period_start(x.month, g));
+  }
+  std::vector<int> starts;
+  for (int m = first; m <= last; m += step) starts.push_back(m);
+  const std::size_t periods = starts.size();
+  auto period_index = [&](int month) -> std::optional<std::size_t> {
+    if (month < first || month > last) return std::nullopt;
+    return static_cast<std::size_t>((month - first) / step);
+  };
+
+  const auto& dims = public_dims();
+  const auto& offices = facts.codes[static_cast<std::size_t>(Dim::office)];
+  const std::size_t scopes = offices.size() + 1;  // 0: all offices; 1..: one office each
+  // Row codes per table: every code any approved case has (so all scopes share the rows).
+  std::vector<std::vector<std::uint32_t>> row_codes(dims.size());
+  std::vector<bool> additive(dims.size());
+  for (std::size_t k = 0; k < dims.size(); ++k) {
+    additive[k] = !multiple(dims[k]);
+    auto n = facts.codes[static_cast<std::size_t>(dims[k])].size();
+    for (std::uint32_t c = 0; c < n; ++c) row_codes[k].push_back(c);
+  }
+  // Counts: [scope][table][row][period]; grounds have one more row: two or more together.
+  auto rows_of = [&](std::size_t k) {
+    return row_codes[k].size() + (dims[k] == Dim::grounds ? 1 : 0);
+  };
+  std::vector<std::vector<std::vector<std::vector<long long>>>> count(scopes);
+  std::vector<std::vector<long long>> cases(scopes, std::vector<long long>(periods, 0));
+  for (std::size_t s = 0; s < scopes; ++s) {
+    count[s].resize(dims.size());
+    for (std::size_t k = 0; k < dims.size(); ++k) {
+      count[s][k].assign(rows_of(k), std::vector<long long>(periods, 0));
+    }
+  }
+  for (const Fact& x : facts.rows) {
+    if (!x.approved) continue;
+    auto p = period_index(x.month);
+    if (!p) continue;
+    for (std::size_t s : {std::size_t{0}, std::size_t{x.one[0]} + 1}) {
+      ++cases[s][*p];
+      for (std::size_t k = 0; k < dims.size(); ++k) {
+        auto values = facts.values(x, dims[k]);
+        for (std::uint32_t v : values) ++count[s][k][v][*p];
+        if (dims[k] == Dim::grounds && values.size() >= 2) ++count[s][k][row_codes[k].size()][*p];
+      }
+    }
+  }
+
+  // The grid: every scope's tables, their sums, and the sums tying each office to all.
+  Grid grid;
+  std::vector<Layout> layout(scopes);
+  for (std::size_t s = 0; s < scopes; ++s) {
+    Layout& l = layout[s];
+    long long total = 0;
+    for (std::size_t p = 0; p < periods; ++p) {
+      l.cases.push_back(grid.add(cases[s][p]));
+      total += cases[s][p];
+    }
+    l.total = grid.add(total);
+    grid.add_sum(l.total, l.cases);
+    l.cells.resize(dims.size());
+    l.row_totals.resize(dims.size());
+    for (std::size_t k = 0; k < dims.size(); ++k) {
+      for (std::size_t r = 0; r < rows_of(k); ++r) {
+        std::vector<std::size_t> cells;
+        long long row_total = 0;
+        for (std::size_t p = 0; p < periods; ++p) {
+          cells.push_back(grid.add(count[s][k][r][p]));
+          row_total += count[s][k][r][p];
+        }
+        l.row_totals[k].push_back(grid.add(row_total));
+        grid.add_sum(l.row_totals[k].back(), cells);
+        l.cells[k].push_back(std::move(cells));
+      }
+      if (!additive[k]) continue;
+      for (std::size_t p = 0; p < periods; ++p) {
+        std::vector<std::size_t> parts;
+        for (const auto& row : l.cells[k]) parts.push_back(row[p]);
+        grid.add_sum(l.cases[p], parts);
+      }
+      grid.add_sum(l.total, l.row_totals[k]);
+    }
+  }
+  if (scopes > 2) {  // with one office, "all" is the same figures
+    auto tie = [&](auto position) {
+      std::vector<std::size_t> parts;
+      for (std::size_t s = 1; s < scopes; ++s) parts.push_back(position(layout[s]));
+      grid.add_sum(position(layout[0]), parts);
+    };
+    tie([](const Layout& l) { return l.total; });
+    for (std::size_t p = 0; p < periods; ++p) {
+      tie([p](const Layout& l) { return l.cases[p]; });
+    }
+    for (std::size_t k = 0; k < dims.size(); ++k) {
+      for (std::size_t r = 0; r < rows_of(k); ++r) {
+        tie([k, r](const Layout& l) { return l.row_totals[k][r]; });
+        for (std::size_t p = 0; p < periods; ++p) {
+          tie([k, r, p](const Layout& l) { return l.cells[k][r][p]; });
+        }
+      }
+    }
+  }
+  auto shown = suppress(grid, settings.threshold);
+
+  auto cell = [&](std::size_t i) { return Cell{grid.values()[i], shown[i]}; };
+  auto figures = [&](const Layout& l) {
+    PublicFigures out;
+    for (int m : starts) out.periods.push_back(period_of(m, g));
+    for (std::size_t i : l.cases) out.cases.push_back(cell(i));
+    out.total = cell(l.total);
+    for (std::size_t k = 0; k < dims.size(); ++k) {
+      PublicTable t;
+      t.dim = dims[k];
+      t.additive = additive[k];
+      for (std::size_t r = 0; r < rows_of(k); ++r) {
+        PublicRow row;
+        row.code = r < row_codes[k].size()
+                       ? facts.codes[static_cast<std::size_t>(dims[k])][row_codes[k][r]]
+                       : std::string("combination");
+        for (std::size_t i : l.cells[k][r]) row.periods.push_back(cell(i));
+        row.total = cell(l.row_totals[k][r]);
+        t.rows.push_back(std::move(row));
+      }
+      out.tables.push_back(std::move(t));
+    }
+    return out;
+  };
+  pub.all = figures(layout[0]);
+  for (std::size_t s = 1; s < scopes; ++s) {
+    pub.offices.push_back(std::stoll(offices[s - 1]));
+    pub.by_office.push_back(figures(layout[s]));
+  }
+  return pub;
+}
+
+}  // namespace dime::statistics
