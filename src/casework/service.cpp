@@ -811,7 +811,9 @@ void code(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor
   std::string area = coding.area, earliest = coding.event_earliest;
   soci::indicator a_ind = area.empty() ? soci::i_null : soci::i_ok;
   soci::indicator e_ind = earliest.empty() ? soci::i_null : soci::i_ok;
-  tx.sql() << "UPDATE reports SET coded_area = :a, event_earliest = :e WHERE id = :r",
+  // Coding again withdraws an approval for published statistics until it is given again.
+  tx.sql() << "UPDATE reports SET coded_area = :a, event_earliest = :e, "
+              "statistics_approved_at = NULL, statistics_approved_by = NULL WHERE id = :r",
       soci::use(area, a_ind), soci::use(earliest, e_ind), soci::use(f.id);
   auto joined = [](const std::vector<std::string>& v) {
     std::string s;

@@ -1,0 +1,494 @@
+// Statistics end to end: the public figures never show a count below the threshold nor any
+// text, count only approved cases and complete periods; staff figures stay inside the office
+// (or the national organisation's jurisdiction); exports carry the same figures (the XLSX is
+// opened with openpyxl); approval, retired categories, combinations and malformed queries.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/clock.hpp"
+#include "reference/service.hpp"
+#include "statistics/model.hpp"
+#include "support/test_support.hpp"
+
+namespace dime {
+namespace {
+
+using accounts::Role;
+using nlohmann::json;
+
+// Midday on the 15th of a month `back` months before this one (UTC).
+long long months_ago(int back) {
+  using namespace std::chrono;
+  int m = statistics::month_of(now_seconds()) - back;
+  year_month_day ymd{year{m / 12}, month{static_cast<unsigned>(m % 12 + 1)}, day{15}};
+  return sys_days{ymd}.time_since_epoch().count() * 86400LL + 12 * 3600;
+}
+// Midday on 15 March of last year: inside the last complete year.
+long long last_year() {
+  int m = statistics::month_of(now_seconds());
+  return months_ago(m % 12 + 12 - 2);
+}
+
+class StatisticsTest : public ::testing::Test {
+ protected:
+  test::TestServer server;
+  long long oslo = test::make_organisation(server.db(), "Oslo help office");
+  long long bergen = test::make_organisation(server.db(), "Bergen help office");
+  long long gavle = test::make_organisation(server.db(), "Gävle byrå", "se");
+  long long coordinator = holder("coord@oslo.no", oslo, Role::coordinator);
+  long long advisor = holder("adv@oslo.no", oslo, Role::advisor);
+  long long bergen_coordinator = holder("coord@bergen.no", bergen, Role::coordinator);
+  long long gavle_coordinator = holder("coord@gavle.se", gavle, Role::coordinator);
+  test::Client coord{server.port()};
+  test::Client anyone{server.port()};
+  int next = 0;
+
+  long long holder(const std::string& email, long long office, Role role) {
+    return test::make_key_holder(server.db(), server.app().keys, email, office, role);
+  }
+
+  struct Case {
+    long long at = last_year();
+    std::vector<std::string> grounds{"ethnicity"};
+    std::vector<std::string> forms{"harassment"};
+    std::string area = "housing";
+    std::string channel = "web";
+    std::string reporter = "self";
+    std::string municipality = "Oslo";
+    bool approved = true;
+    std::string outcome = "advice";
+  };
+  // A case as statistics read it: codes and dates (the sealed columns hold placeholders).
+  void add(long long office, const Case& c, int copies = 1) {
+    storage::Transaction tx(server.db());
+    long long key = 0;
+    tx.sql() << "SELECT MIN(id) FROM office_keys WHERE organisation_id = :o", soci::use(office),
+        soci::into(key);
+    for (int i = 0; i < copies; ++i) {
+      std::string ref = "T-" + std::to_string(++next);
+      long long id = 0;
+      soci::indicator approved = c.approved ? soci::i_ok : soci::i_null;
+      long long ack = c.at + 2 * 86400, feedback = c.at + 10 * 86400;
+      tx.sql() << "INSERT INTO reports (organisation_id, reference, receipt_lookup, office_key_id, "
+                  "key_sealed, key_receipt, content_sealed, language, channel, reporter_type, "
+                  "contact_mode, area, place_kind, party_kind, municipality, received_month, "
+                  "status, outcome, created_at, updated_at, acknowledged_at, feedback_at, "
+                  "closed_at, coded_area, statistics_approved_at) VALUES (:o, :r, :l, :k, 'x', "
+                  "'x', 'x', 'en', :ch, :rt, 'none', :a, 'other', 'other', :m, '2000-01', "
+                  "'closed', :out, :t, :t2, :ack, :fb, :cl, :ca, :ap) RETURNING id",
+          soci::use(office), soci::use(ref), soci::use(ref), soci::use(key), soci::use(c.channel),
+          soci::use(c.reporter), soci::use(c.area), soci::use(c.municipality), soci::use(c.outcome),
+          soci::use(c.at), soci::use(c.at), soci::use(ack), soci::use(feedback),
+          soci::use(feedback), soci::use(c.area), soci::use(c.at, approved), soci::into(id);
+      for (const auto& g : c.grounds) {
+        tx.sql() << "INSERT INTO case_grounds (report_id, code) VALUES (:r, :c)", soci::use(id),
+            soci::use(g);
+      }
+      for (const auto& f : c.forms) {
+        tx.sql() << "INSERT INTO case_forms (report_id, code) VALUES (:r, :c)", soci::use(id),
+            soci::use(f);
+      }
+    }
+    tx.commit();
+  }
+
+  json get_json(test::Client& c, const std::string& path, int status = 200) {
+    auto r = c.get(path);
+    EXPECT_EQ(r->status, status) << path << ": " << r->body;
+    return r->status == status && status == 200 ? json::parse(r->body) : json();
+  }
+
+  // Every number named "count" anywhere in the document.
+  static void counts(const json& j, std::vector<long long>& out) {
+    if (j.is_object()) {
+      for (const auto& [k, v] : j.items()) {
+        if (k == "count" && v.is_number()) out.push_back(v.get<long long>());
+        counts(v, out);
+      }
+    } else if (j.is_array()) {
+      for (const auto& v : j) counts(v, out);
+    }
+  }
+  static long long row_count(const json& table, const std::string& code) {
+    for (const auto& r : table["rows"]) {
+      if (r["code"] == code) return r["count"];
+    }
+    return 0;
+  }
+  static const json& table(const json& figures, const std::string& id, const char* key = "id") {
+    for (const auto& t : figures["tables"]) {
+      if (t[key] == id) return t;
+    }
+    static const json none;
+    ADD_FAILURE() << "no table " << id;
+    return none;
+  }
+};
+
+// --- Public figures --------------------------------------------------------------------------
+
+TEST_F(StatisticsTest, PublicFiguresNeverShowASmallCountNorText) {
+  // Last year: 30 housing cases in Oslo and three small groups; Bergen has 12 and 2.
+  add(oslo, {}, 30);
+  add(oslo, Case{.grounds = {"disability"}, .area = "education", .municipality = "Sandvika"}, 3);
+  add(oslo, Case{.grounds = {"age", "gender"}, .area = "working_life", .reporter = "witness"}, 2);
+  add(oslo, Case{.area = "nightlife", .channel = "phone"}, 6);
+  add(bergen, Case{.area = "education"}, 12);
+  add(bergen, Case{.grounds = {"religion"}, .area = "police_and_justice"}, 2);
+  // Not approved: never counted, so its area never appears.
+  add(oslo, Case{.area = "media_and_internet", .approved = false}, 9);
+  // This month: the period is not over, so it is not published.
+  add(oslo, Case{.at = months_ago(0), .area = "sports_and_leisure"}, 8);
+
+  for (const std::string& query : std::vector<std::string>{"", "?office=" + std::to_string(oslo),
+                                                           "?office=" + std::to_string(bergen)}) {
+    auto j = get_json(anyone, "/api/v1/public/statistics" + query);
+    ASSERT_EQ(j["threshold"], 5);
+    std::vector<long long> all;
+    counts(j, all);
+    ASSERT_FALSE(all.empty()) << query;
+    for (long long n : all) EXPECT_GE(n, 5) << query;
+    std::string text = j.dump();
+    for (const char* never : {"Sandvika", "media_and_internet", "sports_and_leisure", "T-1"}) {
+      EXPECT_EQ(text.find(never), std::string::npos) << never << " in " << query;
+    }
+    // Only last year: this year is not complete.
+    ASSERT_EQ(j["periods"].size(), 1U) << query;
+    EXPECT_EQ(j["periods"][0], std::to_string(statistics::month_of(now_seconds()) / 12 - 1));
+    // Each suppressed cell says why and has no count.
+    for (const auto& t : j["tables"]) {
+      for (const auto& r : t["rows"]) {
+        for (const auto& c : r["periods"]) {
+          if (c["count"].is_null()) {
+            EXPECT_TRUE(c["suppressed"] == "fewer_than_threshold" ||
+                        c["suppressed"] == "secondary");
+          }
+        }
+      }
+    }
+  }
+  auto all = get_json(anyone, "/api/v1/public/statistics");
+  EXPECT_EQ(all["cases"]["total"]["count"], 55);  // 41 + 14 approved, last year
+  // The 3 education cases in Oslo are suppressed; Oslo's and Bergen's education together
+  // (15) is shown only if neither office's figure can be worked out from it.
+  auto oslo_only = get_json(anyone, "/api/v1/public/statistics?office=" + std::to_string(oslo));
+  const auto& areas = table(oslo_only, "area", "dimension");
+  for (const auto& r : areas["rows"]) {
+    if (r["code"] == "education") {
+      EXPECT_TRUE(r["total"]["count"].is_null());
+      EXPECT_EQ(r["total"]["suppressed"], "fewer_than_threshold");
+    }
+  }
+
+  // The page and the open data follow the same rules.
+  auto page = anyone.get("/statistics");
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("fewer than 5"), std::string::npos);
+  EXPECT_EQ(page->body.find("Sandvika"), std::string::npos);
+  auto csv = anyone.get("/statistics/open-data.csv");
+  ASSERT_EQ(csv->status, 200);
+  EXPECT_EQ(csv->get_header_value("Content-Type"), "text/csv; charset=utf-8");
+  std::istringstream lines(csv->body);
+  std::string line;
+  std::getline(lines, line);
+  EXPECT_EQ(line, "office_id,office,table,code,label,period,cases,withheld\r");
+  int rows = 0;
+  while (std::getline(lines, line)) {
+    ++rows;
+    // The count is the second-to-last field: empty or at least 5.
+    auto last = line.rfind(',');
+    auto before = line.rfind(',', last - 1);
+    std::string n = line.substr(before + 1, last - before - 1);
+    if (!n.empty()) {
+      EXPECT_GE(std::stoll(n), 5) << line;
+    } else {
+      std::string why = line.substr(last + 1);
+      EXPECT_TRUE(why == "fewer_than_threshold\r" || why == "secondary\r") << line;
+    }
+    EXPECT_EQ(line.find("Sandvika"), std::string::npos);
+  }
+  EXPECT_GT(rows, 20);
+
+  EXPECT_EQ(anyone.get("/api/v1/public/statistics?office=999999")->status, 404);
+  EXPECT_EQ(anyone.get("/api/v1/public/statistics?office=abc")->status, 404);
+}
+
+TEST(StatisticsConfigTest, TheThresholdAndPeriodAreConfigurable) {
+  test::TestServer server([](Config& c) {
+    c.statistics_threshold = 10;
+    c.statistics_period = "half";
+  });
+  long long office = test::make_organisation(server.db(), "Oslo help office");
+  test::make_key_holder(server.db(), server.app().keys, "c@oslo.no", office, Role::coordinator);
+  auto r = test::Client(server.port()).get("/api/v1/public/statistics");
+  ASSERT_EQ(r->status, 200);
+  auto j = json::parse(r->body);
+  EXPECT_EQ(j["threshold"], 10);
+  EXPECT_EQ(j["granularity"], "half");
+  EXPECT_TRUE(j["periods"].empty());  // nothing approved yet
+}
+
+// --- Staff figures ----------------------------------------------------------------------------
+
+TEST_F(StatisticsTest, StaffSeeExactFiguresOfTheirOwnOfficeOnly) {
+  add(oslo, {}, 4);
+  add(oslo, Case{.grounds = {"age", "gender"}, .area = "working_life", .approved = false}, 2);
+  add(bergen, Case{.area = "education"}, 7);
+  int this_year = statistics::month_of(now_seconds()) / 12;
+  std::string period = "?from=" + std::to_string(this_year - 1) +
+                       "-01&to=" + std::to_string(this_year) + "-12&by=year";
+  ASSERT_TRUE(coord.sign_in("coord@oslo.no"));
+  auto j = get_json(coord, "/api/v1/statistics" + period);
+  EXPECT_EQ(j["cases"], 6);  // exact, approved or not, Oslo only
+  EXPECT_EQ(j["offices"], json::array({oslo}));
+  const auto& grounds = table(j, "ground");
+  EXPECT_EQ(row_count(grounds, "ethnicity"), 4);
+  EXPECT_EQ(row_count(grounds, "age"), 2);
+  EXPECT_EQ(row_count(grounds, "gender"), 2);
+  // The combination counts as such too.
+  ASSERT_EQ(grounds["combinations"].size(), 1U);
+  EXPECT_EQ(grounds["combinations"][0]["code"], "age+gender");
+  EXPECT_EQ(grounds["combinations"][0]["count"], 2);
+  EXPECT_EQ(row_count(table(j, "area"), "education"), 0);  // Bergen's
+  // Filters for a dimension.
+  auto w = get_json(coord, "/api/v1/statistics" + period + "&area=working_life&channel=web");
+  EXPECT_EQ(w["cases"], 2);
+
+  // Another office is not in scope; advisors and the public have no dashboard.
+  get_json(coord, "/api/v1/statistics?office=" + std::to_string(bergen), 404);
+  EXPECT_EQ(coord.get("/staff/statistics?office=" + std::to_string(bergen))->status, 404);
+  test::Client adv{server.port()};
+  ASSERT_TRUE(adv.sign_in("adv@oslo.no"));
+  EXPECT_EQ(adv.get("/api/v1/statistics")->status, 403);
+  EXPECT_EQ(adv.get("/staff/statistics")->status, 403);
+  EXPECT_EQ(adv.get("/staff/statistics/export.xlsx")->status, 403);
+  EXPECT_EQ(anyone.get("/api/v1/statistics")->status, 401);
+
+  // The page shows the same figures in tables, complete without scripts.
+  auto page = coord.get("/staff/statistics" + period);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("data-chart=\"bar\" id=\"table-ground\""), std::string::npos);
+  EXPECT_NE(page->body.find("<td data-value=\"4\">4</td>"), std::string::npos);
+}
+
+TEST_F(StatisticsTest, ANationalCoordinatorSeesEveryOfficeOfTheJurisdiction) {
+  add(oslo, {}, 4);
+  add(bergen, Case{.area = "education"}, 7);
+  add(gavle, Case{.grounds = {"sex"}, .area = "working_life"}, 3);
+  long long national = 0;
+  {
+    storage::Transaction tx(server.db());
+    tx.sql() << "INSERT INTO organisations (kind, name, jurisdiction, default_language, "
+                "national, created_at) VALUES ('help_office', 'National unit', 'no', 'nb', 1, 0) "
+                "RETURNING id",
+        soci::into(national);
+    tx.commit();
+  }
+  holder("national@dime.no", national, Role::coordinator);
+  test::Client n{server.port()};
+  ASSERT_TRUE(n.sign_in("national@dime.no"));
+  int y = statistics::month_of(now_seconds()) / 12;
+  std::string period = "?from=" + std::to_string(y - 1) + "-01&to=" + std::to_string(y) + "-12";
+  auto all = get_json(n, "/api/v1/statistics" + period);
+  EXPECT_EQ(all["cases"], 11);  // Oslo and Bergen, not Gävle (Sweden)
+  auto just_bergen =
+      get_json(n, "/api/v1/statistics" + period + "&office=" + std::to_string(bergen));
+  EXPECT_EQ(just_bergen["cases"], 7);
+  get_json(n, "/api/v1/statistics?office=" + std::to_string(gavle), 404);
+  // The office's own coordinator still sees only the office.
+  ASSERT_TRUE(coord.sign_in("coord@oslo.no"));
+  EXPECT_EQ(get_json(coord, "/api/v1/statistics" + period)["cases"], 4);
+}
+
+TEST_F(StatisticsTest, ExportsCarryTheSameFigures) {
+  add(oslo, {}, 4);
+  add(oslo, Case{.grounds = {"age", "gender"}, .area = "working_life"}, 3);
+  int y = statistics::month_of(now_seconds()) / 12;
+  std::string period = "?from=" + std::to_string(y - 1) + "-01&to=" + std::to_string(y) + "-12";
+  ASSERT_TRUE(coord.sign_in("coord@oslo.no"));
+
+  auto csv = coord.get("/staff/statistics/export.csv" + period);
+  ASSERT_EQ(csv->status, 200);
+  EXPECT_NE(csv->body.find("ground,ethnicity,"), std::string::npos);
+  EXPECT_NE(csv->body.find("ground_combination,age+gender,"), std::string::npos);
+  EXPECT_NE(csv->get_header_value("Content-Disposition").find(".csv"), std::string::npos);
+
+  auto xlsx = coord.get("/staff/statistics/export.xlsx" + period);
+  ASSERT_EQ(xlsx->status, 200);
+  EXPECT_EQ(xlsx->body.substr(0, 2), "PK");    // a zip container
+  char path[] = "/tmp/dime-test-XXXXXX.xlsx";  // openpyxl goes by the extension
+  int fd = mkstemps(path, 5);
+  ASSERT_GE(fd, 0);
+  ASSERT_EQ(write(fd, xlsx->body.data(), xlsx->body.size()),
+            static_cast<ssize_t>(xlsx->body.size()));
+  close(fd);
+  // openpyxl (Debian's python3-openpyxl) reads it back: every sheet's rows and its charts.
+  std::string cmd = std::string(
+                        "/usr/bin/python3 -c \"import openpyxl,json,sys\n"
+                        "wb = openpyxl.load_workbook(sys.argv[1])\n"
+                        "print(json.dumps({ws.title: {'rows': [list(r) for r in "
+                        "ws.iter_rows(values_only=True)], 'charts': len(ws._charts)} "
+                        "for ws in wb.worksheets}, default=str))\" ") +
+                    path;
+  std::string out;
+  if (FILE* p = popen(cmd.c_str(), "r")) {
+    std::array<char, 4096> buf{};
+    while (auto n = fread(buf.data(), 1, buf.size(), p)) out.append(buf.data(), n);
+    pclose(p);
+  }
+  std::remove(path);
+  ASSERT_FALSE(out.empty());
+  auto book = json::parse(out);
+  ASSERT_TRUE(book.contains("Summary")) << out;
+  bool cases_row = false;
+  for (const auto& r : book["Summary"]["rows"]) {
+    if (r[0] == "Cases") {
+      EXPECT_EQ(r[1], 7);
+      cases_row = true;
+    }
+  }
+  EXPECT_TRUE(cases_row);
+  ASSERT_TRUE(book.contains("Ground"));
+  EXPECT_EQ(book["Ground"]["charts"], 1);
+  std::map<std::string, long long> grounds;
+  for (const auto& r : book["Ground"]["rows"]) {
+    if (r[0].is_string() && r[2].is_number()) grounds[r[0]] = r[2];
+  }
+  EXPECT_EQ(grounds["ethnicity"], 4);
+  EXPECT_EQ(grounds["age"], 3);
+  EXPECT_EQ(grounds["age+gender"], 3);
+  EXPECT_EQ(book["Cases by period"]["charts"], 1);
+  EXPECT_TRUE(book.contains("About the columns"));
+
+  // Norway has no national format; Sweden's four dimensions.
+  EXPECT_EQ(coord.get("/staff/statistics/report.csv" + period)->status, 404);
+  add(gavle, Case{.grounds = {"sex", "age"}, .forms = {"harassment"}, .area = "working_life"}, 2);
+  test::Client se{server.port()};
+  ASSERT_TRUE(se.sign_in("coord@gavle.se"));
+  auto four = se.get("/staff/statistics/report.csv" + period);
+  ASSERT_EQ(four->status, 200);
+  EXPECT_EQ(four->body.substr(0, four->body.find('\r')),
+            "area_code,Area,ground_code,Ground,form_code,Case type,outcome_code,How the case was "
+            "closed,Cases");
+  // A case with two grounds counts once under each; labels with commas are quoted.
+  EXPECT_NE(four->body.find("working_life,\"Work (hiring, pay, dismissal)\",sex,Sex,harassment,"
+                            "Harassment,advice,\"Advice, information or support\",2\r\n"),
+            std::string::npos)
+      << four->body;
+  EXPECT_NE(four->body.find(",age,Age,harassment,"), std::string::npos) << four->body;
+}
+
+TEST_F(StatisticsTest, ARetiredGroundKeepsItsCases) {
+  add(oslo, Case{.grounds = {"union_membership"}}, 2);
+  {
+    storage::Transaction tx(server.db());
+    reference::set_retired(tx, oslo, "no", reference::Category::grounds, "union_membership", true);
+    tx.commit();
+  }
+  ASSERT_TRUE(coord.sign_in("coord@oslo.no"));
+  int y = statistics::month_of(now_seconds()) / 12;
+  auto j = get_json(coord, "/api/v1/statistics?from=" + std::to_string(y - 1) + "-01");
+  const auto& grounds = table(j, "ground");
+  EXPECT_EQ(row_count(grounds, "union_membership"), 2);
+  for (const auto& r : grounds["rows"]) {
+    if (r["code"] == "union_membership") {
+      EXPECT_NE(r["label"], "union_membership");
+    }
+  }
+}
+
+// --- Approval ----------------------------------------------------------------------------------
+
+TEST_F(StatisticsTest, OnlyCoordinatorsApproveCodedCasesOfTheirOffice) {
+  test::Client person{server.port()};
+  json body = test::valid_report_json();
+  body["office_id"] = oslo;
+  auto sent = person.post_raw("/api/v1/reports", body.dump(), "application/json");
+  ASSERT_EQ(sent->status, 201) << sent->body;
+  long long id = 0;
+  {
+    storage::Transaction tx(server.db(), storage::Transaction::Mode::read);
+    std::string ref = json::parse(sent->body)["reference"];
+    tx.sql() << "SELECT id FROM reports WHERE reference = :r", soci::use(ref), soci::into(id);
+  }
+  auto approved_at = [&] {
+    storage::Transaction tx(server.db(), storage::Transaction::Mode::read);
+    soci::indicator ind = soci::i_null;
+    long long at = 0;
+    tx.sql() << "SELECT statistics_approved_at FROM reports WHERE id = :id", soci::use(id),
+        soci::into(at, ind);
+    return ind == soci::i_ok;
+  };
+  std::string path = "/cases/" + std::to_string(id) + "/statistics";
+  ASSERT_TRUE(coord.sign_in("coord@oslo.no"));
+  // Not coded yet: refused.
+  EXPECT_EQ(coord.post(path, {{"approved", "yes"}})->status, 409);
+  auto coded = coord.post_raw("/api/v1/cases/" + std::to_string(id) + "/coding",
+                              json{{"grounds", {"ethnicity"}}, {"area", "housing"}}.dump(),
+                              "application/json", {{"X-CSRF-Token", coord.csrf()}});
+  ASSERT_EQ(coded->status, 200) << coded->body;
+  auto ok = coord.post(path, {{"approved", "yes"}});
+  EXPECT_EQ(ok->status, 303);
+  EXPECT_TRUE(approved_at());
+  // Malformed, without CSRF, by an advisor, by another office: refused and nothing changes.
+  EXPECT_EQ(coord.post(path, {{"approved", "maybe"}})->status, 400);
+  EXPECT_EQ(coord.post(path, {{"approved", "no"}}, false)->status, 403);
+  test::Client adv{server.port()};
+  ASSERT_TRUE(adv.sign_in("adv@oslo.no"));
+  EXPECT_EQ(adv.post(path, {{"approved", "no"}})->status, 403);
+  test::Client other{server.port()};
+  ASSERT_TRUE(other.sign_in("coord@bergen.no"));
+  EXPECT_EQ(other.post(path, {{"approved", "no"}})->status, 404);
+  EXPECT_TRUE(approved_at());
+  // Coding again withdraws the approval.
+  auto recoded = coord.post_raw("/api/v1/cases/" + std::to_string(id) + "/coding",
+                                json{{"grounds", {"religion"}}, {"area", "housing"}}.dump(),
+                                "application/json", {{"X-CSRF-Token", coord.csrf()}});
+  ASSERT_EQ(recoded->status, 200);
+  EXPECT_FALSE(approved_at());
+
+  // Approving the period's closed, coded cases at once.
+  add(oslo, Case{.at = months_ago(1), .approved = false}, 3);
+  int m = statistics::month_of(now_seconds());
+  std::string from = statistics::month_text(m - 2), to = statistics::month_text(m);
+  auto bulk = coord.post("/staff/statistics/approve", {{"from", from}, {"to", to}});
+  ASSERT_EQ(bulk->status, 303);
+  EXPECT_NE(bulk->get_header_value("Location").find("approved=3"), std::string::npos);
+  EXPECT_EQ(coord.post("/staff/statistics/approve", {{"from", "2025-13"}, {"to", to}})->status,
+            400);
+  EXPECT_EQ(adv.post("/staff/statistics/approve", {{"from", from}, {"to", to}})->status, 403);
+}
+
+// --- Malformed queries -------------------------------------------------------------------------
+
+TEST_F(StatisticsTest, MalformedQueriesAreRefusedPerField) {
+  ASSERT_TRUE(coord.sign_in("coord@oslo.no"));
+  auto bad_month = coord.get("/api/v1/statistics?from=2025-13");
+  ASSERT_EQ(bad_month->status, 422);
+  EXPECT_TRUE(json::parse(bad_month->body)["error"]["fields"].contains("from"));
+  auto reversed = coord.get("/api/v1/statistics?from=2025-06&to=2025-01");
+  ASSERT_EQ(reversed->status, 422);
+  EXPECT_TRUE(json::parse(reversed->body)["error"]["fields"].contains("to"));
+  EXPECT_EQ(coord.get("/api/v1/statistics?from=2001-01&to=2025-01")->status, 422);
+  EXPECT_EQ(coord.get("/api/v1/statistics?by=weekly")->status, 400);
+  EXPECT_EQ(coord.get("/api/v1/statistics?office=abc")->status, 400);
+  EXPECT_EQ(coord.get("/api/v1/statistics?ground=" + std::string(101, 'x'))->status, 400);
+  // The page keeps what was typed and names the field.
+  auto page = coord.get("/staff/statistics?from=2025-1x");
+  ASSERT_EQ(page->status, 422);
+  EXPECT_NE(page->body.find("value=\"2025-1x\""), std::string::npos);
+  EXPECT_NE(page->body.find("id=\"from-error\""), std::string::npos);
+  EXPECT_EQ(coord.get("/staff/statistics/annual?year=abcd")->status, 400);
+  EXPECT_EQ(coord.get("/staff/statistics/annual?year=2999")->status, 400);
+  EXPECT_EQ(coord.get("/staff/statistics/annual")->status, 200);
+}
+
+}  // namespace
+}  // namespace dime
