@@ -81,6 +81,8 @@ read -r api_rps api_p99 < <(wrk -t2 -c50 -d"${secs}s" --latency -H "$cookie" \
   http://127.0.0.1:18092/api/v1/cases | awk '/^Requests\/sec:/ {r=$2} $1 == "99%" {p=$2} END {print r, p}')
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { r = a / b; printf (r < 0.01 ? "%.4f" : "%.2f"), r }'; }
+# The statistics section is written by bench/statistics.sh (it takes much longer): keep it.
+statistics_section=$(awk '/^<!-- statistics:/,/^<!-- \/statistics -->/' bench/RESULTS.md 2>/dev/null || true)
 {
   echo "# Benchmark results"
   echo
@@ -116,5 +118,9 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { r = a / b; printf (r < 0.01 ? "%.4f" 
   echo "| \`GET /cases\` (page 1, newest first, deadlines per row) | $list_rps | $list_p99 | $(ratio "$list_rps" "$hello_rps") |"
   echo "| \`GET /cases?status=open&deadline=at_risk&sort=oldest\` | $risk_rps | $risk_p99 | $(ratio "$risk_rps" "$hello_rps") |"
   echo "| \`GET /api/v1/cases\` (the same page as JSON) | $api_rps | $api_p99 | $(ratio "$api_rps" "$hello_rps") |"
+  if [[ -n "$statistics_section" ]]; then
+    echo
+    echo "$statistics_section"
+  fi
 } > bench/RESULTS.md
 cat bench/RESULTS.md

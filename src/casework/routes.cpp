@@ -15,6 +15,7 @@
 #include "mediation/service.hpp"
 #include "organisations/service.hpp"
 #include "reference/service.hpp"
+#include "statistics/service.hpp"
 
 namespace dime::casework::routes {
 
@@ -418,6 +419,9 @@ json case_page_data(Context& ctx, storage::Transaction& tx, long long id) {
   data["erased"] = c.erased_at.has_value();
   data["erased_on"] = c.erased_at ? day(*c.erased_at) : std::string();
   data["coordinator"] = ctx.session->has_any({accounts::Role::coordinator});
+  if (auto approved = statistics::approved_at(tx, ctx.organisation_id(), id)) {
+    data["statistics_approved_on"] = day(*approved);
+  }
   json referrals = json::array();
   for (const auto& r : referrals_of(tx, actor_of(ctx), id)) {
     referrals.push_back(

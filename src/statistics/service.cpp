@@ -318,6 +318,16 @@ int approve_closed(storage::Transaction& tx, const crypto::Keys& keys, long long
   return count;
 }
 
+std::optional<long long> approved_at(storage::Transaction& tx, long long organisation_id,
+                                     long long report_id) {
+  long long at = 0;
+  soci::indicator ind = soci::i_null;
+  tx.sql() << "SELECT statistics_approved_at FROM reports WHERE id = :id AND organisation_id = :o",
+      soci::use(report_id), soci::use(organisation_id), soci::into(at, ind);
+  if (!tx.sql().got_data() || ind != soci::i_ok) return std::nullopt;
+  return at;
+}
+
 Approval approval_state(storage::Transaction& tx, long long organisation_id, int from, int to) {
   long long f = month_start_seconds(from), t = month_start_seconds(to + 1);
   Approval a;

@@ -61,6 +61,9 @@ void approve(storage::Transaction& tx, const crypto::Keys& keys, long long user_
 // approved; returns how many. Audited once, with the count.
 int approve_closed(storage::Transaction& tx, const crypto::Keys& keys, long long user_id,
                    long long organisation_id, int from, int to, long long now);
+// When a case of the office was approved for statistics, if it is.
+std::optional<long long> approved_at(storage::Transaction& tx, long long organisation_id,
+                                     long long report_id);
 struct Approval {
   long long closed_coded = 0;  // closed and coded cases in the period
   long long approved = 0;      // of all cases in the period
