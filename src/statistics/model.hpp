@@ -68,6 +68,7 @@ struct Fact {
   float days_to_acknowledge = -1;       // -1: not yet
   float days_to_advice = -1;            // to the first advice, referral or message
   bool approved = false;                // approved for published statistics
+  bool coded = false;                   // grounds and area coded by an advisor
 };
 
 struct Facts {

@@ -283,24 +283,32 @@ PublicSettings public_settings(const Context& ctx) {
 }
 
 struct Published {
-  Publication pub;
+  std::shared_ptr<const Publication> pub;
   std::unique_ptr<Labels> labels;
-  std::optional<std::size_t> office;  // index into pub.offices, or all
+  std::optional<std::size_t> office;  // index into pub->offices, or all
 };
+
+// How long the server reuses computed public figures (and caches may keep them): they count
+// complete periods only, so they change only when cases are approved or coded again.
+constexpr long long kPublicSeconds = 300;
 
 Published published(Context& ctx) {
   Published p;
   long long now = now_seconds();
   auto settings = public_settings(ctx);
   std::string office = query(ctx, "office");
+  p.pub = ctx.app.memo->get<Publication>(
+      "statistics.public", now, kPublicSeconds, std::function<Publication()>([&] {
+        storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
+        auto offices = help_offices(tx);
+        int last = period_start(month_of(now), settings.granularity) - 1;
+        auto first = first_month(tx, offices, true);
+        Facts facts = first && *first <= last ? load(tx, offices, *first, last, true)
+                                              : load(tx, offices, 1, 0, true);
+        return publish(facts, settings, now);
+      }));
   storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
-  auto offices = help_offices(tx);
-  int last = period_start(month_of(now), settings.granularity) - 1;
-  auto first = first_month(tx, offices, true);
-  Facts facts = first && *first <= last ? load(tx, offices, *first, last, true)
-                                        : load(tx, offices, 1, 0, true);
-  p.pub = publish(facts, settings, now);
-  long long label_office = offices.empty() ? 0 : offices.front();
+  long long label_office = p.pub->offices.empty() ? 0 : p.pub->offices.front();
   std::string jurisdiction = "no";
   if (auto org = organisations::find(tx, label_office)) jurisdiction = org->jurisdiction;
   p.labels = std::make_unique<Labels>(tx, label_office, jurisdiction, ctx.lang, translator(ctx));
@@ -311,11 +319,10 @@ Published published(Context& ctx) {
     } catch (const Error&) {
       throw Error(ErrorKind::not_found, N_("There is no page at this address."));
     }
-    auto it = std::find(p.pub.offices.begin(), p.pub.offices.end(), id);
-    if (it == p.pub.offices.end()) {
-      throw Error(ErrorKind::not_found, N_("There is no page at this address."));
-    }
-    p.office = static_cast<std::size_t>(it - p.pub.offices.begin());
+    const auto& ids = p.pub->offices;
+    auto it = std::find(ids.begin(), ids.end(), id);
+    if (it == ids.end()) throw Error(ErrorKind::not_found, N_("There is no page at this address."));
+    p.office = static_cast<std::size_t>(it - ids.begin());
   }
   return p;
 }
@@ -323,7 +330,7 @@ Published published(Context& ctx) {
 // Public figures change only when cases are approved: caches may keep them a few minutes.
 // Labels follow the language, so the cache key holds what chooses it.
 void public_cache(Response& r) {
-  r.set_header("Cache-Control", "public, max-age=300");
+  r.set_header("Cache-Control", "public, max-age=" + std::to_string(kPublicSeconds));
   r.set_header("Vary", "Accept-Language, Cookie");
 }
 
@@ -356,7 +363,11 @@ Response dashboard(Context& ctx) {
   data["scope"] = scope_title(ctx, labels, l.scope, l.query.office);
   data["period"] = month_text(l.query.filter.from) + " – " + month_text(l.query.filter.to);
   data["query"] = query_string(l.query);
-  auto approval = approval_state(tx, ctx.organisation_id(), l.query.filter.from, l.query.filter.to);
+  // The office's own cases of the period (for a national organisation, its own office's).
+  Facts own = l.scope.offices.size() > 1 || l.query.office
+                  ? load(tx, {ctx.organisation_id()}, l.query.filter.from, l.query.filter.to, false)
+                  : Facts{};
+  auto approval = approval_state(own.office_ids.empty() ? l.facts : own, ctx.organisation_id());
   data["approval"] = {
       {"approved", approval.approved},           {"waiting", approval.waiting},
       {"closed_coded", approval.closed_coded},   {"can_approve", approval.waiting > 0},
@@ -558,8 +569,8 @@ Response post_case_approval(Context& ctx) {
 Response public_page(Context& ctx) {
   Published p = published(ctx);
   const Labels& labels = *p.labels;
-  const PublicFigures& f = p.office ? p.pub.by_office[*p.office] : p.pub.all;
-  long long threshold = p.pub.settings.threshold;
+  const PublicFigures& f = p.office ? p.pub->by_office[*p.office] : p.pub->all;
+  long long threshold = p.pub->settings.threshold;
   json periods = json::array();
   for (const auto& x : f.periods) periods.push_back({{"period", x}});
   json cases = json::array();
@@ -581,14 +592,14 @@ Response public_page(Context& ctx) {
                       {"has_rows", !rows.empty()}});
   }
   json offices = json::array();
-  for (std::size_t i = 0; i < p.pub.offices.size(); ++i) {
-    std::string id = std::to_string(p.pub.offices[i]);
+  for (std::size_t i = 0; i < p.pub->offices.size(); ++i) {
+    std::string id = std::to_string(p.pub->offices[i]);
     offices.push_back({{"code", id},
                        {"label", labels(Dim::office, id)},
                        {"selected", p.office && *p.office == i}});
   }
   std::string office_query =
-      p.office ? "?office=" + std::to_string(p.pub.offices[*p.office]) : std::string();
+      p.office ? "?office=" + std::to_string(p.pub->offices[*p.office]) : std::string();
   json data{
       {"periods", periods},
       {"has_periods", !f.periods.empty()},
@@ -597,10 +608,10 @@ Response public_page(Context& ctx) {
       {"tables", tables},
       {"offices", offices},
       {"threshold", threshold},
-      {"granularity", ctx.tr(p.pub.settings.granularity == Granularity::year   ? N_("year")
-                             : p.pub.settings.granularity == Granularity::half ? N_("half-year")
-                                                                               : N_("quarter"))},
-      {"scope", p.office ? labels(Dim::office, std::to_string(p.pub.offices[*p.office]))
+      {"granularity", ctx.tr(p.pub->settings.granularity == Granularity::year   ? N_("year")
+                             : p.pub->settings.granularity == Granularity::half ? N_("half-year")
+                                                                                : N_("quarter"))},
+      {"scope", p.office ? labels(Dim::office, std::to_string(p.pub->offices[*p.office]))
                          : ctx.tr(N_("All offices"))},
       {"office_query", office_query}};
   return ctx.page("statistics/public", N_("Statistics"), data);
@@ -609,7 +620,7 @@ Response public_page(Context& ctx) {
 Response api_public(Context& ctx) {
   Published p = published(ctx);
   const Labels& labels = *p.labels;
-  const PublicFigures& f = p.office ? p.pub.by_office[*p.office] : p.pub.all;
+  const PublicFigures& f = p.office ? p.pub->by_office[*p.office] : p.pub->all;
   json cases = json::array();
   for (const auto& c : f.cases) cases.push_back(cell_json(c));
   json tables = json::array();
@@ -629,13 +640,13 @@ Response api_public(Context& ctx) {
                       {"rows", rows}});
   }
   json offices = json::array();
-  for (long long o : p.pub.offices) {
+  for (long long o : p.pub->offices) {
     offices.push_back({{"id", o}, {"name", labels(Dim::office, std::to_string(o))}});
   }
-  json out{{"threshold", p.pub.settings.threshold},
-           {"granularity", to_string(p.pub.settings.granularity)},
+  json out{{"threshold", p.pub->settings.threshold},
+           {"granularity", to_string(p.pub->settings.granularity)},
            {"periods", f.periods},
-           {"office", p.office ? json(p.pub.offices[*p.office]) : json()},
+           {"office", p.office ? json(p.pub->offices[*p.office]) : json()},
            {"offices", offices},
            {"cases", {{"periods", cases}, {"total", cell_json(f.total)}}},
            {"tables", tables}};
@@ -646,7 +657,7 @@ Response api_public(Context& ctx) {
 
 Response open_data_csv(Context& ctx) {
   Published p = published(ctx);
-  Response r = Response::text(public_csv(p.pub, *p.labels), "text/csv; charset=utf-8");
+  Response r = Response::text(public_csv(*p.pub, *p.labels), "text/csv; charset=utf-8");
   r.set_header("Content-Disposition", "attachment; filename=\"dime-open-data.csv\"");
   public_cache(r);
   return r;

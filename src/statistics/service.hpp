@@ -69,7 +69,8 @@ struct Approval {
   long long approved = 0;      // of all cases in the period
   long long waiting = 0;       // closed and coded, not yet approved
 };
-Approval approval_state(storage::Transaction& tx, long long organisation_id, int from, int to);
+// The approval state of the office's cases among `facts` (read for a period).
+Approval approval_state(const Facts& facts, long long organisation_id);
 
 // ---- Public figures ----
 
