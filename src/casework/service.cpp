@@ -270,6 +270,22 @@ void record(storage::Transaction& tx, const crypto::Keys& keys, const Actor& act
       {actor.user_id, actor.organisation_id, "case." + kind, "case", f.reference, detail});
 }
 
+// Coding a case again, or reopening it, withdraws its approval for published statistics
+// (statistics/service): audited as statistics.withdraw, as a coordinator's withdrawal is.
+void withdraw_statistics_approval(storage::Transaction& tx, const crypto::Keys& keys,
+                                  const Actor& actor, const Found& f, const std::string& why) {
+  int approved = 0;
+  tx.sql() << "SELECT COUNT(*) FROM reports WHERE id = :r AND statistics_approved_at IS NOT NULL",
+      soci::use(f.id), soci::into(approved);
+  if (approved == 0) return;
+  tx.sql() << "UPDATE reports SET statistics_approved_at = NULL, statistics_approved_by = NULL "
+              "WHERE id = :r",
+      soci::use(f.id);
+  audit::append(tx, keys,
+                {actor.user_id, actor.organisation_id, "statistics.withdraw", "case",
+                 std::to_string(f.id), f.reference + " " + why});
+}
+
 void check_text(std::map<std::string, std::string>& e, const std::string& field,
                 const std::string& text, std::size_t max) {
   if (const char* problem = text_problem(text, max, true)) e[field] = problem;
@@ -749,6 +765,7 @@ void move(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor
     if (!outcome.empty()) throw_if({{"outcome", N_("Only a closed case has an outcome.")}});
     tx.sql() << "UPDATE reports SET status = :s, outcome = NULL, closed_at = NULL WHERE id = :r",
         soci::use(to), soci::use(f.id);
+    withdraw_statistics_approval(tx, keys, actor, f, "reopened");
   }
   // Advice, a referral or mediation is feedback to the person.
   if (!f.feedback_at && (to == "advice_given" || to == "referred" || to == "in_mediation")) {
@@ -811,10 +828,9 @@ void code(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor
   std::string area = coding.area, earliest = coding.event_earliest;
   soci::indicator a_ind = area.empty() ? soci::i_null : soci::i_ok;
   soci::indicator e_ind = earliest.empty() ? soci::i_null : soci::i_ok;
-  // Coding again withdraws an approval for published statistics until it is given again.
-  tx.sql() << "UPDATE reports SET coded_area = :a, event_earliest = :e, "
-              "statistics_approved_at = NULL, statistics_approved_by = NULL WHERE id = :r",
+  tx.sql() << "UPDATE reports SET coded_area = :a, event_earliest = :e WHERE id = :r",
       soci::use(area, a_ind), soci::use(earliest, e_ind), soci::use(f.id);
+  withdraw_statistics_approval(tx, keys, actor, f, "coded again");
   auto joined = [](const std::vector<std::string>& v) {
     std::string s;
     for (const auto& x : v) s += (s.empty() ? "" : ",") + x;

@@ -296,17 +296,4 @@ Figures compute(const Facts& facts, const Filter& filter, int acknowledge_days, 
   return out;
 }
 
-std::map<std::pair<std::string, std::string>, long long> cross(const Facts& facts,
-                                                               const Filter& filter, Dim rows) {
-  std::map<std::pair<std::string, std::string>, long long> out;
-  Compiled c = compile(facts, filter);
-  const auto& names = facts.codes[static_cast<std::size_t>(rows)];
-  for (const Fact& f : facts.rows) {
-    if (!matches(facts, f, filter, c)) continue;
-    std::string period = period_of(f.month, filter.granularity);
-    for (std::uint32_t v : facts.values(f, rows)) ++out[{names[v], period}];
-  }
-  return out;
-}
-
 }  // namespace dime::statistics

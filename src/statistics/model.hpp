@@ -121,9 +121,4 @@ struct Figures {
 
 // Counts the facts that match: the trend by period and every breakdown.
 Figures compute(const Facts& facts, const Filter& filter, int acknowledge_days, int advice_days);
-// Cases by `rows` (one or several values) and period, for cross tables and exports: the
-// count for each (row code, period).
-std::map<std::pair<std::string, std::string>, long long> cross(const Facts& facts,
-                                                               const Filter& filter, Dim rows);
-
 }  // namespace dime::statistics

@@ -134,10 +134,9 @@ std::string scope_title(const Context& ctx, const Labels& labels, const Scope& s
   return ctx.tr(N_("All offices"));
 }
 
-std::string one_decimal(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.1f", v);
-  return buf;
+// Figures with one decimal (nlohmann prints the shortest form: 4.9, 100.0 as 100.0).
+double one_decimal(double v) {
+  return std::round(v * 10) / 10;
 }
 
 json timing_json(const Timing& t, int deadline) {
@@ -160,7 +159,7 @@ json rows_json(const Labels& labels, Dim d, const std::vector<Row>& rows, long l
                    {"count", r.count},
                    {"share", cases > 0 ? one_decimal(100.0 * static_cast<double>(r.count) /
                                                      static_cast<double>(cases))
-                                       : std::string("0.0")}});
+                                       : 0.0}});
   }
   return out;
 }
@@ -288,6 +287,15 @@ struct Published {
   std::optional<std::size_t> office;  // index into pub->offices, or all
 };
 
+std::vector<std::pair<long long, std::string>> with_jurisdictions(
+    storage::Transaction& tx, const std::vector<long long>& offices) {
+  std::vector<std::pair<long long, std::string>> out;
+  for (long long id : offices) {
+    if (auto org = organisations::find(tx, id)) out.emplace_back(id, org->jurisdiction);
+  }
+  return out;
+}
+
 // How long the server reuses computed public figures (and caches may keep them): they count
 // complete periods only, so they change only when cases are approved or coded again.
 constexpr long long kPublicSeconds = 300;
@@ -305,19 +313,17 @@ Published published(Context& ctx) {
         auto first = first_month(tx, offices, true);
         Facts facts = first && *first <= last ? load(tx, offices, *first, last, true)
                                               : load(tx, offices, 1, 0, true);
-        return publish(facts, settings, now);
+        return publish(facts, settings, public_rows(tx, with_jurisdictions(tx, offices)), now);
       }));
   storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
-  long long label_office = p.pub->offices.empty() ? 0 : p.pub->offices.front();
-  std::string jurisdiction = "no";
-  if (auto org = organisations::find(tx, label_office)) jurisdiction = org->jurisdiction;
-  p.labels = std::make_unique<Labels>(tx, label_office, jurisdiction, ctx.lang, translator(ctx));
+  p.labels = std::make_unique<Labels>(tx, with_jurisdictions(tx, p.pub->offices), ctx.lang,
+                                      translator(ctx));
   if (!office.empty()) {
     long long id = 0;
     try {
       id = http::parse_id(office);
     } catch (const Error&) {
-      throw Error(ErrorKind::not_found, N_("There is no page at this address."));
+      throw Error(ErrorKind::bad_request, N_("The filter is not one of the choices."));
     }
     const auto& ids = p.pub->offices;
     auto it = std::find(ids.begin(), ids.end(), id);

@@ -83,7 +83,7 @@ std::vector<long long> help_offices(storage::Transaction& tx) {
   std::vector<long long> out;
   long long id = 0;
   soci::statement st = (tx.sql().prepare << "SELECT id FROM organisations WHERE kind = "
-                                            "'help_office' ORDER BY id",
+                                            "'help_office' AND national = 0 ORDER BY id",
                         soci::into(id));
   st.execute();
   while (st.fetch()) out.push_back(id);
@@ -244,15 +244,25 @@ Facts load(storage::Transaction& tx, const std::vector<long long>& offices, int 
 
 Labels::Labels(storage::Transaction& tx, long long office, const std::string& jurisdiction,
                const std::string& language, Translate tr)
+    : Labels(tx, std::vector<std::pair<long long, std::string>>{{office, jurisdiction}}, language,
+             std::move(tr)) {}
+
+Labels::Labels(storage::Transaction& tx,
+               const std::vector<std::pair<long long, std::string>>& offices,
+               const std::string& language, Translate tr)
     : tr_(std::move(tr)) {
   using reference::Category;
   const std::pair<Dim, Category> kReference[] = {{Dim::grounds, Category::grounds},
                                                  {Dim::forms, Category::forms},
                                                  {Dim::area, Category::areas},
                                                  {Dim::bodies, Category::referral_bodies}};
-  for (const auto& [d, category] : kReference) {
-    for (const auto& e : reference::for_organisation(tx, office, jurisdiction, category).entries) {
-      labels_[{d, e.code}] = reference::label(e, language);
+  // The first office to name a code names it (offices of one jurisdiction share the codes).
+  for (const auto& [office, jurisdiction] : offices) {
+    for (const auto& [d, category] : kReference) {
+      for (const auto& e :
+           reference::for_organisation(tx, office, jurisdiction, category).entries) {
+        labels_.emplace(std::make_pair(d, e.code), reference::label(e, language));
+      }
     }
   }
   auto options = [this](Dim d, const std::vector<Option>& list) {
@@ -268,8 +278,9 @@ Labels::Labels(storage::Transaction& tx, long long office, const std::string& ju
   labels_[{Dim::municipality, ""}] = tr_(N_("Not given"));
   labels_[{Dim::municipality, "*"}] = tr_(N_("Other municipalities"));
   labels_[{Dim::grounds, "combination"}] = tr_(N_("Two or more grounds together"));
-  for (const auto& o : organisations::list(tx))
+  for (const auto& o : organisations::list(tx)) {
     labels_[{Dim::office, std::to_string(o.id)}] = o.name;
+  }
 }
 
 std::string Labels::operator()(Dim d, const std::string& code) const {
@@ -302,16 +313,20 @@ constexpr const char* kCoded =
 void approve(storage::Transaction& tx, const crypto::Keys& keys, long long user_id,
              long long organisation_id, long long report_id, bool approved, long long now) {
   int coded = 0;
-  std::string reference;
-  tx.sql() << std::string("SELECT r.reference, CASE WHEN ") + kCoded +
+  std::string reference, status;
+  tx.sql() << std::string("SELECT r.reference, r.status, CASE WHEN ") + kCoded +
                   " THEN 1 ELSE 0 END FROM reports r WHERE r.id = :id AND r.organisation_id = :o",
-      soci::use(report_id), soci::use(organisation_id), soci::into(reference), soci::into(coded);
+      soci::use(report_id), soci::use(organisation_id), soci::into(reference), soci::into(status),
+      soci::into(coded);
   if (!tx.sql().got_data()) {
     throw Error(ErrorKind::not_found, N_("There is no case with this number in your office."));
   }
   if (approved && coded == 0) {
     throw Error(ErrorKind::conflict,
                 N_("Code the case's grounds and area before approving it for statistics."));
+  }
+  if (approved && status != "closed") {
+    throw Error(ErrorKind::conflict, N_("Close the case before approving it for statistics."));
   }
   if (approved) {
     tx.sql() << "UPDATE reports SET statistics_approved_at = :t, statistics_approved_by = :u "
@@ -382,6 +397,34 @@ Approval approval_state(const Facts& facts, long long organisation_id) {
 
 // ---- Public figures ----
 
+std::map<Dim, std::vector<std::string>> public_rows(
+    storage::Transaction& tx, const std::vector<std::pair<long long, std::string>>& offices) {
+  std::map<Dim, std::vector<std::string>> out;
+  auto add = [&out](Dim d, const std::string& code) {
+    auto& list = out[d];
+    if (std::find(list.begin(), list.end(), code) == list.end()) list.push_back(code);
+  };
+  using reference::Category;
+  const std::pair<Dim, Category> kReference[] = {{Dim::grounds, Category::grounds},
+                                                 {Dim::forms, Category::forms},
+                                                 {Dim::area, Category::areas},
+                                                 {Dim::bodies, Category::referral_bodies}};
+  std::vector<std::string> seen;  // jurisdictions: the base lists, the same for every office
+  for (const auto& [office, jurisdiction] : offices) {
+    if (std::find(seen.begin(), seen.end(), jurisdiction) != seen.end()) continue;
+    seen.push_back(jurisdiction);
+    for (const auto& [d, category] : kReference) {
+      for (const auto& e : reference::base(jurisdiction, category).entries) add(d, e.code);
+    }
+  }
+  for (const auto& o : channels()) add(Dim::channel, o.code);
+  for (const auto& o : intake::reporter_types()) add(Dim::reporter_type, o.code);
+  for (const auto& o : casework::outcomes()) add(Dim::outcome, o.code);
+  add(Dim::outcome, "open");
+  (void)tx;
+  return out;
+}
+
 const std::vector<Dim>& public_dims() {
   static const std::vector<Dim> v{Dim::grounds, Dim::forms,  Dim::area,   Dim::reporter_type,
                                   Dim::channel, Dim::bodies, Dim::outcome};
@@ -401,7 +444,8 @@ struct Layout {
 
 }  // namespace
 
-Publication publish(const Facts& facts, const PublicSettings& settings, long long now) {
+Publication publish(const Facts& facts, const PublicSettings& settings,
+                    const std::map<Dim, std::vector<std::string>>& known_rows, long long now) {
   Publication pub;
   pub.settings = settings;
   const Granularity g = settings.granularity;
@@ -424,24 +468,19 @@ Publication publish(const Facts& facts, const PublicSettings& settings, long lon
   const auto& dims = public_dims();
   const auto& offices = facts.codes[static_cast<std::size_t>(Dim::office)];
   const std::size_t scopes = offices.size() + 1;  // 0: all offices; 1..: one office each
-  // Row codes per table: every code any approved case has (so all scopes share the rows).
-  std::vector<std::vector<std::uint32_t>> row_codes(dims.size());
   std::vector<bool> additive(dims.size());
-  for (std::size_t k = 0; k < dims.size(); ++k) {
-    additive[k] = !multiple(dims[k]);
-    auto n = facts.codes[static_cast<std::size_t>(dims[k])].size();
-    for (std::uint32_t c = 0; c < n; ++c) row_codes[k].push_back(c);
-  }
-  // Counts: [scope][table][row][period]; grounds have one more row: two or more together.
-  auto rows_of = [&](std::size_t k) {
-    return row_codes[k].size() + (dims[k] == Dim::grounds ? 1 : 0);
+  for (std::size_t k = 0; k < dims.size(); ++k) additive[k] = !multiple(dims[k]);
+  // Counts: [scope][table][fact code][period]; grounds have one more: two or more together.
+  auto codes_of = [&](std::size_t k) {
+    return facts.codes[static_cast<std::size_t>(dims[k])].size() +
+           (dims[k] == Dim::grounds ? 1 : 0);
   };
   std::vector<std::vector<std::vector<std::vector<long long>>>> count(scopes);
   std::vector<std::vector<long long>> cases(scopes, std::vector<long long>(periods, 0));
   for (std::size_t s = 0; s < scopes; ++s) {
     count[s].resize(dims.size());
     for (std::size_t k = 0; k < dims.size(); ++k) {
-      count[s][k].assign(rows_of(k), std::vector<long long>(periods, 0));
+      count[s][k].assign(codes_of(k), std::vector<long long>(periods, 0));
     }
   }
   for (const Fact& x : facts.rows) {
@@ -458,13 +497,44 @@ Publication publish(const Facts& facts, const PublicSettings& settings, long lon
         }
         std::uint64_t bits = x.many[d - x.one.size()];
         if (dims[k] == Dim::grounds && (bits & (bits - 1)) != 0) {
-          ++count[s][k][row_codes[k].size()][*p];  // two or more grounds together
+          ++count[s][k][codes_of(k) - 1][*p];  // two or more grounds together
         }
         for (; bits != 0; bits &= bits - 1) ++count[s][k][std::countr_zero(bits)][*p];
       }
     }
   }
+  // The published rows: the known codes (reference data and option lists, in their order),
+  // whatever the data, then any other code with approved cases (a code since removed). Rows
+  // do not come and go with the data, so a missing row tells nothing.
+  std::vector<std::vector<std::string>> row_names(dims.size());
+  for (std::size_t k = 0; k < dims.size(); ++k) {
+    const auto& codes = facts.codes[static_cast<std::size_t>(dims[k])];
+    std::vector<long long> at(codes.size() + 1, -1);  // fact code -> published row
+    if (auto it = known_rows.find(dims[k]); it != known_rows.end()) row_names[k] = it->second;
+    for (std::size_t c = 0; c < codes.size(); ++c) {
+      auto named = std::find(row_names[k].begin(), row_names[k].end(), codes[c]);
+      long long used = 0;
+      for (long long n : count[0][k][c]) used += n;
+      if (named == row_names[k].end() && used > 0) {
+        row_names[k].push_back(codes[c]);
+        named = row_names[k].end() - 1;
+      }
+      if (named != row_names[k].end()) at[c] = named - row_names[k].begin();
+    }
+    std::size_t combination = codes.size();  // grounds: the last row counted
+    for (std::size_t s = 0; s < scopes; ++s) {
+      std::vector<std::vector<long long>> rows(row_names[k].size(),
+                                               std::vector<long long>(periods, 0));
+      for (std::size_t c = 0; c < codes.size(); ++c) {
+        if (at[c] >= 0) rows[static_cast<std::size_t>(at[c])] = count[s][k][c];
+      }
+      if (dims[k] == Dim::grounds) rows.push_back(count[s][k][combination]);
+      count[s][k] = std::move(rows);
+    }
+    if (dims[k] == Dim::grounds) row_names[k].push_back("combination");
+  }
 
+  auto rows_of = [&](std::size_t k) { return row_names[k].size(); };
   // The grid: every scope's tables, their sums, and the sums tying each office to all.
   Grid grid;
   std::vector<Layout> layout(scopes);
@@ -491,7 +561,26 @@ Publication publish(const Facts& facts, const PublicSettings& settings, long lon
         grid.add_sum(l.row_totals[k].back(), cells);
         l.cells[k].push_back(std::move(cells));
       }
-      if (!additive[k]) continue;
+      if (!additive[k]) {
+        // A case may count under several rows (or none): the rows' sum minus the cases (and
+        // minus the cases with two or more grounds) is not published, but taken as known.
+        bool grounds = dims[k] == Dim::grounds;
+        for (std::size_t p = 0; p <= periods; ++p) {  // every period, then the totals
+          std::vector<Grid::Term> terms;
+          long long constant = 0;
+          for (std::size_t r = 0; r < rows_of(k); ++r) {
+            std::size_t cell = p < periods ? l.cells[k][r][p] : l.row_totals[k][r];
+            bool combination = grounds && r + 1 == rows_of(k);
+            terms.push_back({cell, combination ? -1 : +1, false});
+            constant += (combination ? -1 : 1) * grid.values()[cell];
+          }
+          std::size_t margin = p < periods ? l.cases[p] : l.total;
+          terms.push_back({margin, -1, true});
+          constant -= grid.values()[margin];
+          grid.add_relation(std::move(terms), constant);
+        }
+        continue;
+      }
       for (std::size_t p = 0; p < periods; ++p) {
         std::vector<std::size_t> parts;
         for (const auto& row : l.cells[k]) parts.push_back(row[p]);
@@ -533,9 +622,7 @@ Publication publish(const Facts& facts, const PublicSettings& settings, long lon
       t.additive = additive[k];
       for (std::size_t r = 0; r < rows_of(k); ++r) {
         PublicRow row;
-        row.code = r < row_codes[k].size()
-                       ? facts.codes[static_cast<std::size_t>(dims[k])][row_codes[k][r]]
-                       : std::string("combination");
+        row.code = row_names[k][r];
         for (std::size_t i : l.cells[k][r]) row.periods.push_back(cell(i));
         row.total = cell(l.row_totals[k][r]);
         t.rows.push_back(std::move(row));

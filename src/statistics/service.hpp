@@ -20,7 +20,7 @@ struct Scope {
   std::vector<long long> offices;
   std::string jurisdiction;
   bool national = false;
-  int acknowledge_days = 7;  // the first office's deadlines, for "within the deadline"
+  int acknowledge_days = 7;  // the coordinator's organisation's deadlines, for "within"
   int feedback_days = 90;
 };
 Scope scope_of(storage::Transaction& tx, long long organisation_id);
@@ -35,12 +35,15 @@ Facts load(storage::Transaction& tx, const std::vector<long long>& offices, int 
 std::optional<int> first_month(storage::Transaction& tx, const std::vector<long long>& offices,
                                bool approved_only);
 
-// Labels for codes, in one language: reference data as the (first) office names it, the rest
+// Labels for codes, in one language: reference data as the office names it, the rest
 // from the catalogues. Unknown codes (an entry removed since) show as the code itself.
 class Labels {
  public:
   using Translate = std::function<std::string(std::string_view)>;
   Labels(storage::Transaction& tx, long long office, const std::string& jurisdiction,
+         const std::string& language, Translate tr);
+  // Offices (id, jurisdiction) of several countries: each code named by the first that has it.
+  Labels(storage::Transaction& tx, const std::vector<std::pair<long long, std::string>>& offices,
          const std::string& language, Translate tr);
   std::string operator()(Dim d, const std::string& code) const;
   std::string dim(Dim d) const;
@@ -53,8 +56,8 @@ class Labels {
 
 // ---- Approval for published statistics ----
 
-// Approves (or withdraws approval of) one case of the office. Only a coded case (grounds and
-// area) can be approved. Audited as statistics.approve / statistics.withdraw.
+// Approves (or withdraws approval of) one case of the office. Only a closed, coded case
+// (grounds and area) can be approved. Audited as statistics.approve / statistics.withdraw.
 void approve(storage::Transaction& tx, const crypto::Keys& keys, long long user_id,
              long long organisation_id, long long report_id, bool approved, long long now);
 // Approves every closed, coded case of the office received in months [from, to] not yet
@@ -110,7 +113,13 @@ struct Publication {
 // last period ended before `now`), every count below the threshold suppressed and every
 // table suppressed together with the others (per office and all together), so that no
 // suppressed count can be worked out from any combination of published ones.
-Publication publish(const Facts& facts, const PublicSettings& settings, long long now);
+// `known_rows`: the codes each table lists whatever the data (reference data, option lists).
+Publication publish(const Facts& facts, const PublicSettings& settings,
+                    const std::map<Dim, std::vector<std::string>>& known_rows, long long now);
+// The known rows of the public tables for these offices: their reference data (each
+// jurisdiction once) and the option lists.
+std::map<Dim, std::vector<std::string>> public_rows(
+    storage::Transaction& tx, const std::vector<std::pair<long long, std::string>>& offices);
 // The dimensions published, in order; municipality (typed text) never is.
 const std::vector<Dim>& public_dims();
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <numeric>
+#include <optional>
 
 namespace dime::statistics {
 
@@ -12,8 +13,15 @@ std::size_t Grid::add(long long value) {
   return values_.size() - 1;
 }
 
-void Grid::add_sum(std::size_t total, std::vector<std::size_t> parts) {
-  sums_.push_back({total, std::move(parts)});
+void Grid::add_sum(std::size_t total, const std::vector<std::size_t>& parts) {
+  Relation r;
+  r.terms.push_back({total, +1, true});
+  for (std::size_t p : parts) r.terms.push_back({p, -1, false});
+  relations_.push_back(std::move(r));
+}
+
+void Grid::add_relation(std::vector<Term> terms, long long constant) {
+  relations_.push_back({std::move(terms), constant});
 }
 
 namespace {
@@ -22,7 +30,7 @@ bool is_suppressed(Shown s) {
   return s != Shown::value;
 }
 
-// Union-find over the suppressed cells, joined by the sums they appear in together.
+// Union-find over the suppressed cells, joined by the relations they appear in together.
 struct Components {
   std::vector<std::size_t> parent;
   explicit Components(std::size_t n) : parent(n) {
@@ -69,8 +77,9 @@ std::vector<std::size_t> determined(std::vector<std::vector<double>> rows, std::
   return out;
 }
 
-// `limit`: components with more unknowns than this are not checked (see kExactCheckLimit).
-std::vector<std::size_t> disclosed_within(const Grid& grid, const std::vector<Shown>& shown,
+// Suppressed cells determined by the relations taken together; `limit`: components with more
+// unknowns than this are not checked (see kExactCheckLimit).
+std::vector<std::size_t> determined_cells(const Grid& grid, const std::vector<Shown>& shown,
                                           std::size_t limit) {
   std::map<std::size_t, std::size_t> unknown;  // cell -> unknown number
   for (std::size_t i = 0; i < shown.size(); ++i) {
@@ -80,14 +89,14 @@ std::vector<std::size_t> disclosed_within(const Grid& grid, const std::vector<Sh
   std::vector<std::size_t> cell_of(unknown.size());
   for (const auto& [cell, u] : unknown) cell_of[u] = cell;
 
-  // Each sum is an equation over its suppressed cells: total - parts = (known constant).
   std::vector<std::vector<std::pair<std::size_t, double>>> equations;
   Components comp(unknown.size());
-  for (const auto& sum : grid.sums()) {
+  for (const auto& rel : grid.relations()) {
     std::vector<std::pair<std::size_t, double>> eq;
-    if (auto it = unknown.find(sum.total); it != unknown.end()) eq.emplace_back(it->second, 1.0);
-    for (std::size_t p : sum.parts) {
-      if (auto it = unknown.find(p); it != unknown.end()) eq.emplace_back(it->second, -1.0);
+    for (const auto& t : rel.terms) {
+      if (auto it = unknown.find(t.cell); it != unknown.end()) {
+        eq.emplace_back(it->second, static_cast<double>(t.coefficient));
+      }
     }
     if (eq.empty()) continue;
     for (std::size_t k = 1; k < eq.size(); ++k) comp.join(eq[0].first, eq[k].first);
@@ -118,29 +127,81 @@ std::vector<std::size_t> disclosed_within(const Grid& grid, const std::vector<Sh
   return out;
 }
 
-// Hides one more cell next to `cell`: the smallest part still shown in a sum holding it (or,
-// when a sum has none left, its total).
-bool hide_partner(const Grid& grid, std::vector<Shown>& shown, std::size_t cell) {
-  const auto& v = grid.values();
-  std::size_t best = shown.size();
-  for (const auto& sum : grid.sums()) {
-    bool holds =
-        sum.total == cell || std::find(sum.parts.begin(), sum.parts.end(), cell) != sum.parts.end();
-    if (!holds) continue;
-    for (std::size_t p : sum.parts) {
-      if (!is_suppressed(shown[p]) && (best == shown.size() || v[p] < v[best])) best = p;
-    }
-    if (best == shown.size() && !is_suppressed(shown[sum.total])) best = sum.total;
+// What the labels tell about a cell: a "fewer than" count is in [0, threshold - 1]; a hidden
+// count is at least the threshold (it would be "fewer than" otherwise).
+constexpr long long kUnbounded = 1'000'000'000'000LL;
+std::pair<long long, long long> bounds(Shown s, long long value, long long threshold) {
+  switch (s) {
+    case Shown::value: return {value, value};
+    case Shown::below_threshold: return {0, threshold - 1};
+    case Shown::hidden: return {threshold, kUnbounded};
   }
-  if (best == shown.size()) return false;
-  shown[best] = Shown::hidden;
+  return {0, kUnbounded};
+}
+
+// A "fewer than" cell of `rel` whose value the relation and the bounds of the others fix.
+std::optional<std::size_t> pinned_in(const Grid::Relation& rel, const std::vector<long long>& v,
+                                     const std::vector<Shown>& shown, long long threshold) {
+  // Every term's contribution c * u lies in [lo, hi]; the sum is the constant.
+  long long sum_lo = 0, sum_hi = 0;
+  std::vector<std::pair<long long, long long>> range;
+  for (const auto& t : rel.terms) {
+    auto [lo, hi] = bounds(shown[t.cell], v[t.cell], threshold);
+    auto r = t.coefficient > 0 ? std::make_pair(lo, hi) : std::make_pair(-hi, -lo);
+    range.push_back(r);
+    sum_lo += r.first;
+    sum_hi += r.second;
+  }
+  for (std::size_t i = 0; i < rel.terms.size(); ++i) {
+    const auto& t = rel.terms[i];
+    if (!is_suppressed(shown[t.cell])) continue;
+    // c * u = constant - (the others), so within [constant - others_hi, constant - others_lo].
+    long long others_lo = sum_lo - range[i].first, others_hi = sum_hi - range[i].second;
+    long long lo = rel.constant - others_hi, hi = rel.constant - others_lo;
+    if (t.coefficient < 0) std::tie(lo, hi) = std::make_pair(-hi, -lo);
+    auto [own_lo, own_hi] = bounds(shown[t.cell], v[t.cell], threshold);
+    lo = std::max(lo, own_lo);
+    hi = std::min(hi, own_hi);
+    // A count below the threshold pinned to one value other than zero is disclosed. (A zero
+    // tells of no one; a hidden count is at least the threshold and could have been shown.)
+    if (shown[t.cell] == Shown::below_threshold && lo == hi && hi != 0) return t.cell;
+  }
+  return std::nullopt;
+}
+
+// Hides one more cell of `rel`: the smallest shown cell that is not a total, else the
+// smallest shown total. False when every cell is suppressed already.
+bool hide_one(const Grid::Relation& rel, const std::vector<long long>& v,
+              std::vector<Shown>& shown) {
+  std::optional<std::size_t> best;
+  for (bool margins : {false, true}) {
+    for (const auto& t : rel.terms) {
+      if (t.margin != margins || is_suppressed(shown[t.cell])) continue;
+      if (!best || v[t.cell] < v[*best]) best = t.cell;
+    }
+    if (best) break;
+  }
+  if (!best) return false;
+  shown[*best] = Shown::hidden;
   return true;
+}
+
+std::vector<std::size_t> disclosed_within(const Grid& grid, const std::vector<Shown>& shown,
+                                          long long threshold, std::size_t limit) {
+  std::vector<std::size_t> out = determined_cells(grid, shown, limit);
+  for (const auto& rel : grid.relations()) {
+    if (auto cell = pinned_in(rel, grid.values(), shown, threshold)) out.push_back(*cell);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 }  // namespace
 
-std::vector<std::size_t> disclosed(const Grid& grid, const std::vector<Shown>& shown) {
-  return disclosed_within(grid, shown, shown.size());
+std::vector<std::size_t> disclosed(const Grid& grid, const std::vector<Shown>& shown,
+                                   long long threshold) {
+  return disclosed_within(grid, shown, threshold, shown.size());
 }
 
 std::vector<Shown> suppress(const Grid& grid, long long threshold) {
@@ -151,30 +212,26 @@ std::vector<Shown> suppress(const Grid& grid, long long threshold) {
   }
   for (bool changed = true; changed;) {
     changed = false;
-    // Every sum holds no suppressed cell or at least two.
-    for (const auto& sum : grid.sums()) {
-      std::size_t count = is_suppressed(shown[sum.total]) ? 1 : 0;
-      std::size_t best = shown.size();
-      for (std::size_t p : sum.parts) {
-        if (is_suppressed(shown[p])) {
-          ++count;
-        } else if (best == shown.size() || v[p] < v[best]) {
-          best = p;
-        }
+    // Every relation holds no suppressed cell or at least two; none pins a suppressed cell.
+    for (const auto& rel : grid.relations()) {
+      long long count = 0;
+      for (const auto& t : rel.terms) count += is_suppressed(shown[t.cell]) ? 1 : 0;
+      if (count == 1 || (count > 1 && pinned_in(rel, v, shown, threshold))) {
+        changed = hide_one(rel, v, shown) || changed;
       }
-      if (count != 1) continue;
-      if (best == shown.size()) best = sum.total;
-      if (is_suppressed(shown[best])) continue;  // a sum of one part: nothing left to hide
-      shown[best] = Shown::hidden;
-      changed = true;
     }
     if (changed) continue;
-    // No suppressed cell follows from the sums taken together.
-    for (std::size_t cell : disclosed_within(grid, shown, kExactCheckLimit)) {
-      if (hide_partner(grid, shown, cell)) {
-        changed = true;
-        break;
+    // No suppressed cell follows from the relations taken together.
+    for (std::size_t cell : determined_cells(grid, shown, kExactCheckLimit)) {
+      for (const auto& rel : grid.relations()) {
+        bool holds = std::any_of(rel.terms.begin(), rel.terms.end(),
+                                 [cell](const Grid::Term& t) { return t.cell == cell; });
+        if (holds && hide_one(rel, v, shown)) {
+          changed = true;
+          break;
+        }
       }
+      if (changed) break;
     }
   }
   return shown;
