@@ -260,6 +260,16 @@ Loaded load_for(Context& ctx, storage::Transaction& tx) {
   return l;
 }
 
+// The same, for the API and the downloads: a query with problems is a 422 naming the fields.
+Loaded load_valid(Context& ctx, storage::Transaction& tx) {
+  Loaded l = load_for(ctx, tx);
+  if (!l.query.errors.empty()) {
+    throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "",
+                l.query.errors);
+  }
+  return l;
+}
+
 Response attachment(std::string body, const std::string& type, const std::string& filename) {
   Response r = Response::text(std::move(body), type);
   r.set_header("Content-Disposition", "attachment; filename=\"" + filename + "\"");
@@ -394,11 +404,7 @@ Response dashboard(Context& ctx) {
 
 Response api_figures(Context& ctx) {
   storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
-  Loaded l = load_for(ctx, tx);
-  if (!l.query.errors.empty()) {
-    throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "",
-                l.query.errors);
-  }
+  Loaded l = load_valid(ctx, tx);
   json out = figures_json(ctx, *l.labels, l.figures, l.scope);
   out["from"] = month_text(l.query.filter.from);
   out["to"] = month_text(l.query.filter.to);
@@ -411,22 +417,14 @@ Response api_figures(Context& ctx) {
 
 Response export_csv(Context& ctx) {
   storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
-  Loaded l = load_for(ctx, tx);
-  if (!l.query.errors.empty()) {
-    throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "",
-                l.query.errors);
-  }
+  Loaded l = load_valid(ctx, tx);
   return attachment(figures_csv(l.figures, *l.labels), "text/csv; charset=utf-8",
                     file_stem(l.query) + ".csv");
 }
 
 Response export_xlsx(Context& ctx) {
   storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
-  Loaded l = load_for(ctx, tx);
-  if (!l.query.errors.empty()) {
-    throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "",
-                l.query.errors);
-  }
+  Loaded l = load_valid(ctx, tx);
   std::string title = scope_title(ctx, *l.labels, l.scope, l.query.office) + ", " +
                       month_text(l.query.filter.from) + " – " + month_text(l.query.filter.to);
   return attachment(figures_xlsx(l.figures, *l.labels, title),
@@ -436,11 +434,7 @@ Response export_xlsx(Context& ctx) {
 
 Response export_jurisdiction(Context& ctx) {
   storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
-  Loaded l = load_for(ctx, tx);
-  if (!l.query.errors.empty()) {
-    throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "",
-                l.query.errors);
-  }
+  Loaded l = load_valid(ctx, tx);
   return attachment(jurisdiction_csv(l.facts, l.query.filter, *l.labels, l.scope.jurisdiction),
                     "text/csv; charset=utf-8",
                     file_stem(l.query) + "-" + l.scope.jurisdiction + ".csv");
