@@ -23,7 +23,8 @@ void erase(storage::Transaction& tx, const crypto::Keys& keys, std::optional<lon
   tx.sql() << "SELECT reference, erased_at FROM reports WHERE id = :id AND organisation_id = :o",
       soci::use(id), soci::use(organisation_id), soci::into(reference),
       soci::into(erased, erased_ind);
-  if (!tx.sql().got_data()) throw Error(ErrorKind::not_found, N_("There is no case at this address."));
+  if (!tx.sql().got_data())
+    throw Error(ErrorKind::not_found, N_("There is no case at this address."));
   if (erased_ind == soci::i_ok) return;  // already erased
   tx.sql() << "DELETE FROM report_attachments WHERE report_id = :r", soci::use(id);
   tx.sql() << "DELETE FROM report_messages WHERE report_id = :r", soci::use(id);
@@ -52,7 +53,8 @@ void erase_on_request(storage::Transaction& tx, const crypto::Keys& keys, const 
   std::string reference;
   tx.sql() << "SELECT reference FROM reports WHERE id = :id AND organisation_id = :o",
       soci::use(id), soci::use(actor.organisation_id), soci::into(reference);
-  if (!tx.sql().got_data()) throw Error(ErrorKind::not_found, N_("There is no case at this address."));
+  if (!tx.sql().got_data())
+    throw Error(ErrorKind::not_found, N_("There is no case at this address."));
   if (confirm != reference) {
     throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "",
                 {{"confirm", N_("Type the case reference exactly to confirm the erasure.")}});
@@ -64,7 +66,7 @@ void erase_on_request(storage::Transaction& tx, const crypto::Keys& keys, const 
   erase(tx, keys, actor.user_id, actor.organisation_id, id, "request", now);
 }
 
-int erase_expired(storage::Transaction& tx, const crypto::Keys& keys, long long now) {
+int erase_expired(storage::Transaction& tx, const crypto::Keys& keys, long long now, int limit) {
   struct Office {
     long long id = 0;
     int months = 0;
@@ -80,14 +82,17 @@ int erase_expired(storage::Transaction& tx, const crypto::Keys& keys, long long 
   }
   int erased = 0;
   for (const auto& o : offices) {
+    if (erased >= limit) break;
     Date cut_day = add_months(date_of(now), -o.months);
-    long long cut = std::chrono::duration_cast<std::chrono::seconds>(cut_day.time_since_epoch()).count();
+    long long cut =
+        std::chrono::duration_cast<std::chrono::seconds>(cut_day.time_since_epoch()).count();
     std::vector<long long> ids;
     long long id = 0;
     soci::statement st =
         (tx.sql().prepare << "SELECT id FROM reports WHERE organisation_id = :o AND status = "
-                             "'closed' AND erased_at IS NULL AND closed_at < :cut",
-         soci::use(o.id), soci::use(cut), soci::into(id));
+                             "'closed' AND erased_at IS NULL AND closed_at < :cut ORDER BY id "
+                             "LIMIT :n",
+         soci::use(o.id), soci::use(cut), soci::use(limit - erased), soci::into(id));
     st.execute();
     while (st.fetch()) ids.push_back(id);
     for (long long rid : ids) {
@@ -116,40 +121,39 @@ std::string export_case(storage::Transaction& tx, const crypto::Keys& keys, cons
   for (const auto& n : c.notes) {
     notes.push_back({{"body", n.body}, {"at", format_date(date_of(n.created_at))}});
   }
-  json out{
-      {"reference", c.row.reference},
-      {"received", format_date(date_of(c.row.created_at))},
-      {"status", c.row.status},
-      {"outcome", c.outcome.value_or("")},
-      {"erased", c.erased_at.has_value()},
-      {"report",
-       {{"reporter_type", in.reporter_type},
-        {"affected_consent", in.affected_consent},
-        {"narrative", in.narrative},
-        {"event_date", in.event_date},
-        {"event_period", in.event_period},
-        {"municipality", in.municipality},
-        {"place_kind", in.place_kind},
-        {"area", in.area},
-        {"grounds", in.grounds},
-        {"party_kind", in.party_kind},
-        {"party_name", in.party_name},
-        {"witnesses", in.witnesses},
-        {"wishes", in.wishes},
-        {"contact_mode", in.contact_mode},
-        {"name", in.name},
-        {"email", in.email},
-        {"phone", in.phone},
-        {"notify_email", in.notify_email}}},
-      {"assessment",
-       {{"grounds", c.coding.grounds},
-        {"forms", c.coding.forms},
-        {"area", c.coding.area},
-        {"event_earliest", c.coding.event_earliest}}},
-      {"messages", messages},
-      {"files", files},
-      {"internal_notes", notes},
-      {"referrals", json::array()}};
+  json out{{"reference", c.row.reference},
+           {"received", format_date(date_of(c.row.created_at))},
+           {"status", c.row.status},
+           {"outcome", c.outcome.value_or("")},
+           {"erased", c.erased_at.has_value()},
+           {"report",
+            {{"reporter_type", in.reporter_type},
+             {"affected_consent", in.affected_consent},
+             {"narrative", in.narrative},
+             {"event_date", in.event_date},
+             {"event_period", in.event_period},
+             {"municipality", in.municipality},
+             {"place_kind", in.place_kind},
+             {"area", in.area},
+             {"grounds", in.grounds},
+             {"party_kind", in.party_kind},
+             {"party_name", in.party_name},
+             {"witnesses", in.witnesses},
+             {"wishes", in.wishes},
+             {"contact_mode", in.contact_mode},
+             {"name", in.name},
+             {"email", in.email},
+             {"phone", in.phone},
+             {"notify_email", in.notify_email}}},
+           {"assessment",
+            {{"grounds", c.coding.grounds},
+             {"forms", c.coding.forms},
+             {"area", c.coding.area},
+             {"event_earliest", c.coding.event_earliest}}},
+           {"messages", messages},
+           {"files", files},
+           {"internal_notes", notes},
+           {"referrals", json::array()}};
   for (const auto& r : referrals_of(tx, actor, id)) {
     Referral full = open_referral(tx, keys, actor, id, r.id);
     out["referrals"].push_back({{"body", full.other_body.empty() ? full.body : full.other_body},

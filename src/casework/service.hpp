@@ -61,7 +61,7 @@ long long add_note(storage::Transaction& tx, const crypto::Keys& keys, const Act
                    long long id, const std::string& text, long long now);
 // A message the person reads at /follow-up with their receipt; returns its id.
 long long send_message(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
-                  long long id, const std::string& text, long long now);
+                       long long id, const std::string& text, long long now);
 long long add_task(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                    long long id, const std::string& title, const std::string& due_on,
                    std::optional<long long> assignee, long long now);
@@ -88,7 +88,8 @@ std::vector<Row> brought_by(storage::Transaction& tx, long long organisation_id,
 // ---- Handover ----
 
 // Open cases per assignee in the office (user id -> count).
-std::map<long long, int> open_cases_by_assignee(storage::Transaction& tx, long long organisation_id);
+std::map<long long, int> open_cases_by_assignee(storage::Transaction& tx,
+                                                long long organisation_id);
 // Moves every open case and open task assigned to `from` in the office to `to` (an advisor or
 // coordinator of the office): before someone leaves. Decryption needs no move, since every key
 // holder of the office holds the office key. Returns how many cases moved; audited.
@@ -106,7 +107,11 @@ void erase(storage::Transaction& tx, const crypto::Keys& keys, std::optional<lon
 void erase_on_request(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,
                       long long id, const std::string& confirm, long long now);
 // Every closed case whose office's retention period has passed since closing; returns how many.
-int erase_expired(storage::Transaction& tx, const crypto::Keys& keys, long long now);
+// At most `limit` cases per call: the caller commits and calls again while it erased that many,
+// so a backlog (a long retention change, an old import) never holds the write lock for long.
+inline constexpr int kRetentionBatch = 200;
+int erase_expired(storage::Transaction& tx, const crypto::Keys& keys, long long now,
+                  int limit = kRetentionBatch);
 // Everything the office holds about the person in one case (an access request), as JSON;
 // audited as personal_data.export.
 std::string export_case(storage::Transaction& tx, const crypto::Keys& keys, const Actor& actor,

@@ -17,9 +17,15 @@ void register_retention(CLI::App& app, Shared& shared) {
   run->callback([&shared] {
     auto db = open_database(shared.config);
     auto keys = load_keys(shared.config, *db);
-    storage::Transaction tx(*db);
-    int n = casework::erase_expired(tx, keys, now_seconds());
+    int n = 0, batch = 0;
+    do {  // in batches, so a running server can write in between
+      storage::Transaction tx(*db);
+      batch = casework::erase_expired(tx, keys, now_seconds());
+      tx.commit();
+      n += batch;
+    } while (batch == casework::kRetentionBatch);
     // After the cases: a mediation goes with its erased case.
+    storage::Transaction tx(*db);
     int m = mediation::erase_expired(tx, keys, now_seconds());
     tx.commit();
     std::cout << "erased the personal data of " << n << " closed case(s) and " << m

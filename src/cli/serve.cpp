@@ -63,8 +63,15 @@ class Periodic {
 // twice is harmless, since an erased case is skipped.
 void erase_expired_now(App& app) {
   try {
+    // In batches, each its own transaction, so requests can write in between.
+    int n = 0, batch = 0;
+    do {
+      storage::Transaction tx(app.db);
+      batch = casework::erase_expired(tx, app.keys, now_seconds());
+      tx.commit();
+      n += batch;
+    } while (batch == casework::kRetentionBatch);
     storage::Transaction tx(app.db);
-    int n = casework::erase_expired(tx, app.keys, now_seconds());
     int m = mediation::erase_expired(tx, app.keys, now_seconds());
     tx.commit();
     if (n > 0) spdlog::info("retention: erased the personal data of {} closed case(s)", n);

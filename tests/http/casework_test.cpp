@@ -143,15 +143,16 @@ TEST_F(CaseworkTest, QueuePagesHoldFiftyRows) {
   for (int i = 0; i < 3; ++i) report(oslo);
   // Copy rows to pass one page without 50 argon2id receipts.
   for (int i = 0; i < 50; ++i) {
-    exec("INSERT INTO reports (organisation_id, reference, receipt_lookup, office_key_id, "
-         "key_sealed, key_receipt, content_sealed, language, channel, reporter_type, "
-         "contact_mode, area, place_kind, party_kind, municipality, received_month, created_at, "
-         "updated_at) SELECT organisation_id, reference || '-" +
-         std::to_string(i) + "', receipt_lookup || '-" + std::to_string(i) +
-         "', office_key_id, key_sealed, key_receipt, content_sealed, language, channel, "
-         "reporter_type, contact_mode, area, place_kind, party_kind, municipality, "
-         "received_month, created_at, updated_at FROM reports WHERE id = (SELECT MIN(id) FROM "
-         "reports)");
+    exec(
+        "INSERT INTO reports (organisation_id, reference, receipt_lookup, office_key_id, "
+        "key_sealed, key_receipt, content_sealed, language, channel, reporter_type, "
+        "contact_mode, area, place_kind, party_kind, municipality, received_month, created_at, "
+        "updated_at) SELECT organisation_id, reference || '-" +
+        std::to_string(i) + "', receipt_lookup || '-" + std::to_string(i) +
+        "', office_key_id, key_sealed, key_receipt, content_sealed, language, channel, "
+        "reporter_type, contact_mode, area, place_kind, party_kind, municipality, "
+        "received_month, created_at, updated_at FROM reports WHERE id = (SELECT MIN(id) FROM "
+        "reports)");
   }
   auto first = json::parse(adv.get("/api/v1/cases")->body);
   EXPECT_EQ(first["total"], 53);
@@ -168,8 +169,10 @@ TEST_F(CaseworkTest, QueuePagesHoldFiftyRows) {
 // --- Reading a case ---------------------------------------------------------------------------
 
 TEST_F(CaseworkTest, CasePageShowsTheDecryptedReportAndAuditsTheRead) {
-  auto s = report(oslo, {{"contact_mode", "email"}, {"email", "amina@example.org"},
-                         {"name", "Amina Hassan"}, {"witnesses", "My neighbour Ola"}});
+  auto s = report(oslo, {{"contact_mode", "email"},
+                         {"email", "amina@example.org"},
+                         {"name", "Amina Hassan"},
+                         {"witnesses", "My neighbour Ola"}});
   int reads_before = count("SELECT COUNT(*) FROM audit_log WHERE action = 'personal_data.read'");
   auto r = adv.get(path(s));
   ASSERT_EQ(r->status, 200) << r->body;
@@ -209,8 +212,7 @@ TEST_F(CaseworkTest, AnotherOfficesAdvisorGetsTheSameAnswerAsForACaseThatDoesNot
   // Nor can they change it.
   EXPECT_EQ(api(b, "/api/v1/cases/" + std::to_string(s.id) + "/notes", {{"body", "x"}})->status,
             404);
-  EXPECT_EQ(b.post(path(s, "/status"), {{"status", "closed"}, {"outcome", "advice"}})->status,
-            404);
+  EXPECT_EQ(b.post(path(s, "/status"), {{"status", "closed"}, {"outcome", "advice"}})->status, 404);
   EXPECT_EQ(b.get(path(s, "/files/1"))->status, 404);
   EXPECT_EQ(count("SELECT COUNT(*) FROM case_notes"), 0);
   EXPECT_EQ(count("SELECT COUNT(*) FROM reports WHERE status = 'closed'"), 0);
@@ -264,7 +266,8 @@ TEST_F(CaseworkTest, ATamperedSessionKeyOpensNothingAndIsNotAServerError) {
   auto cookie = *adv.cookie("dime_session");
   auto dot = cookie.find('.');
   ASSERT_NE(dot, std::string::npos);
-  adv.set_cookie("dime_session", cookie.substr(0, dot + 1) + crypto::to_base64(crypto::random_key()));
+  adv.set_cookie("dime_session",
+                 cookie.substr(0, dot + 1) + crypto::to_base64(crypto::random_key()));
   auto r = adv.get(path(s));
   EXPECT_EQ(r->status, 401);
   EXPECT_EQ(r->body.find("does not rent"), std::string::npos);
@@ -277,9 +280,9 @@ TEST_F(CaseworkTest, AcknowledgeMessageAndNotesReachOnlyWhoTheyAreFor) {
   auto s = report(oslo, {{"language", "nb"}});
   ASSERT_EQ(adv.post(path(s, "/acknowledge"), {})->status, 303);
   EXPECT_EQ(adv.post(path(s, "/acknowledge"), {})->status, 409);  // once only
-  ASSERT_EQ(adv.post(path(s, "/messages"), {{"message", "Can you tell us the landlord's name?"}})
-                ->status,
-            303);
+  ASSERT_EQ(
+      adv.post(path(s, "/messages"), {{"message", "Can you tell us the landlord's name?"}})->status,
+      303);
   ASSERT_EQ(adv.post(path(s, "/notes"), {{"note", "Looks like § 6 ethnicity; check the advert."}})
                 ->status,
             303);
@@ -325,16 +328,16 @@ TEST_F(CaseworkTest, StatusFollowsTheWorkflowAndClosingNeedsAnOutcome) {
   auto no_outcome = api(adv, "/api/v1/cases/" + id + "/status", {{"status", "closed"}});
   EXPECT_EQ(no_outcome->status, 422);
   EXPECT_TRUE(json::parse(no_outcome->body)["error"]["fields"].contains("outcome"));
-  auto bad_outcome = api(adv, "/api/v1/cases/" + id + "/status",
-                         {{"status", "closed"}, {"outcome", "won"}});
+  auto bad_outcome =
+      api(adv, "/api/v1/cases/" + id + "/status", {{"status", "closed"}, {"outcome", "won"}});
   EXPECT_EQ(bad_outcome->status, 422);
-  auto outcome_early = api(adv, "/api/v1/cases/" + id + "/status",
-                           {{"status", "referred"}, {"outcome", "advice"}});
+  auto outcome_early =
+      api(adv, "/api/v1/cases/" + id + "/status", {{"status", "referred"}, {"outcome", "advice"}});
   EXPECT_EQ(outcome_early->status, 422);
-  ASSERT_EQ(api(adv, "/api/v1/cases/" + id + "/status",
-                {{"status", "closed"}, {"outcome", "advice"}})
-                ->status,
-            200);
+  ASSERT_EQ(
+      api(adv, "/api/v1/cases/" + id + "/status", {{"status", "closed"}, {"outcome", "advice"}})
+          ->status,
+      200);
   auto closed = json::parse(adv.get("/api/v1/cases/" + id)->body);
   EXPECT_EQ(closed["status"], "closed");
   EXPECT_EQ(closed["outcome"], "advice");
@@ -402,17 +405,19 @@ TEST_F(CaseworkTest, TasksAssignmentAndEvidenceStayInsideTheOffice) {
               422);
   }
   ASSERT_EQ(adv.post(path(s, "/assign"), {{"assignee", std::to_string(coordinator)}})->status, 303);
-  EXPECT_EQ(json::parse(adv.get("/api/v1/cases?assignee=" + std::to_string(coordinator))->body)
-                ["total"],
-            1);
+  EXPECT_EQ(
+      json::parse(adv.get("/api/v1/cases?assignee=" + std::to_string(coordinator))->body)["total"],
+      1);
   ASSERT_EQ(adv.post(path(s, "/assign"), {{"assignee", "me"}})->status, 303);
   EXPECT_EQ(json::parse(adv.get("/api/v1/cases?assignee=me")->body)["total"], 1);
 
-  auto past = adv.post(path(s, "/tasks"), {{"title", "Ask for the advert"}, {"due_on", "2020-01-01"}});
+  auto past =
+      adv.post(path(s, "/tasks"), {{"title", "Ask for the advert"}, {"due_on", "2020-01-01"}});
   EXPECT_EQ(past->status, 422);
   EXPECT_NE(past->body.find("value=\"Ask for the advert\""), std::string::npos);
-  auto made = api(adv, "/api/v1/cases/" + id + "/tasks",
-                  {{"title", "Ask for the advert"}, {"due_on", tomorrow}, {"assigned_to", advisor}});
+  auto made =
+      api(adv, "/api/v1/cases/" + id + "/tasks",
+          {{"title", "Ask for the advert"}, {"due_on", tomorrow}, {"assigned_to", advisor}});
   ASSERT_EQ(made->status, 201) << made->body;
   long long task = json::parse(made->body)["id"];
   std::string done = "/api/v1/cases/" + id + "/tasks/" + std::to_string(task) + "/done";
@@ -460,9 +465,10 @@ TEST_F(CaseworkTest, DeadlinesAreSeenBeforeTheyPass) {
   EXPECT_TRUE(tribunal) << c["deadlines"].dump();
 
   // An overdue task puts a case at risk too.
-  exec("INSERT INTO case_tasks (report_id, title_sealed, due_on, created_by, created_at) "
-       "VALUES (" + std::to_string(fine.id) + ", 'x', '2020-01-01', " + std::to_string(advisor) +
-       ", 0)");
+  exec(
+      "INSERT INTO case_tasks (report_id, title_sealed, due_on, created_by, created_at) "
+      "VALUES (" +
+      std::to_string(fine.id) + ", 'x', '2020-01-01', " + std::to_string(advisor) + ", 0)");
   EXPECT_EQ(refs("deadline=overdue").count(fine.reference), 1u);
 
   test::Client coord(server.port());
@@ -477,7 +483,8 @@ TEST_F(CaseworkTest, DeadlinesAreSeenBeforeTheyPass) {
 
 TEST_F(CaseworkTest, EvidenceFilesDownloadForTheOfficeOnly) {
   const std::string pdf =
-      "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+      "%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer << /Root 1 0 R "
+      ">>\n%%EOF\n";
   long long id = 0;
   {
     intake::ReportInput in;
@@ -508,7 +515,8 @@ TEST_F(CaseworkTest, EvidenceFilesDownloadForTheOfficeOnly) {
   ASSERT_EQ(r->status, 200);
   EXPECT_EQ(r->body, pdf);
   EXPECT_EQ(r->get_header_value("Content-Type"), "application/pdf");
-  EXPECT_EQ(r->get_header_value("Content-Disposition"), "attachment; filename=\"advert__final_.pdf\"");
+  EXPECT_EQ(r->get_header_value("Content-Disposition"),
+            "attachment; filename=\"advert__final_.pdf\"");
   EXPECT_NE(r->get_header_value("Content-Security-Policy").find("sandbox"), std::string::npos);
   test::Client b(server.port());
   ASSERT_TRUE(b.sign_in("adv@bergen.no"));
@@ -524,9 +532,9 @@ TEST_F(CaseworkTest, MalformedInputGetsA4xx) {
                          {{"X-CSRF-Token", adv.csrf()}})
                 ->status,
             415);
-  EXPECT_EQ(adv.post_raw(notes, "{\"body\":", "application/json", {{"X-CSRF-Token", adv.csrf()}})
-                ->status,
-            400);
+  EXPECT_EQ(
+      adv.post_raw(notes, "{\"body\":", "application/json", {{"X-CSRF-Token", adv.csrf()}})->status,
+      400);
   EXPECT_EQ(api(adv, notes, {{"body", 42}})->status, 422);
   EXPECT_EQ(api(adv, notes, {{"body", ""}})->status, 422);
   EXPECT_EQ(api(adv, notes, {{"body", std::string(20000, 'x')}})->status, 422);
@@ -558,15 +566,16 @@ TEST_F(CaseworkTest, RetentionErasesPersonalDataButKeepsTheCounts) {
   auto open_case = report(oslo);
   for (const auto& s : {old_case, recent}) {
     auto id = std::to_string(s.id);
-    ASSERT_EQ(api(adv, "/api/v1/cases/" + id + "/messages", {{"body", "Our advice is ..."}})->status,
-              201);
+    ASSERT_EQ(
+        api(adv, "/api/v1/cases/" + id + "/messages", {{"body", "Our advice is ..."}})->status,
+        201);
     ASSERT_EQ(api(adv, "/api/v1/cases/" + id + "/notes", {{"body", "Private note"}})->status, 201);
     ASSERT_EQ(api(adv, "/api/v1/cases/" + id + "/coding", {{"grounds", {"ethnicity"}}})->status,
               200);
-    ASSERT_EQ(api(adv, "/api/v1/cases/" + id + "/status",
-                  {{"status", "closed"}, {"outcome", "advice"}})
-                  ->status,
-              200);
+    ASSERT_EQ(
+        api(adv, "/api/v1/cases/" + id + "/status", {{"status", "closed"}, {"outcome", "advice"}})
+            ->status,
+        200);
   }
   long long now = now_seconds();
   // Closed 25 months ago; the office keeps personal data 24 months after closing.
@@ -582,13 +591,15 @@ TEST_F(CaseworkTest, RetentionErasesPersonalDataButKeepsTheCounts) {
   auto before = counts();
   {
     storage::Transaction tx(server.db());
-    EXPECT_EQ(casework::erase_expired(tx, server.app().keys, now), 1);
+    EXPECT_EQ(casework::erase_expired(tx, server.app().keys, now, 0), 0);  // a batch of none
+    EXPECT_EQ(casework::erase_expired(tx, server.app().keys, now, 1), 1);
     tx.commit();
   }
   EXPECT_EQ(counts(), before);  // statistics keep every count
   std::string old_id = std::to_string(old_case.id);
   EXPECT_EQ(count("SELECT COUNT(*) FROM reports WHERE erased_at IS NOT NULL AND key_sealed = '' "
-                  "AND key_receipt = '' AND content_sealed = '' AND id = " + old_id),
+                  "AND key_receipt = '' AND content_sealed = '' AND id = " +
+                  old_id),
             1);
   for (const char* table : {"report_messages", "case_notes", "report_attachments", "case_tasks"}) {
     EXPECT_EQ(count(std::string("SELECT COUNT(*) FROM ") + table + " WHERE report_id = " + old_id),
@@ -624,12 +635,12 @@ TEST_F(CaseworkTest, RetentionErasesPersonalDataButKeepsTheCounts) {
 }
 
 TEST_F(CaseworkTest, AccessRequestsAndErasureOnRequestAreForCoordinators) {
-  auto s = report(oslo, {{"name", "Amina Hassan"}, {"contact_mode", "email"},
-                         {"email", "amina@example.org"}});
-  ASSERT_EQ(api(adv, "/api/v1/cases/" + std::to_string(s.id) + "/notes",
-                {{"body", "Called her back"}})
-                ->status,
-            201);
+  auto s = report(
+      oslo, {{"name", "Amina Hassan"}, {"contact_mode", "email"}, {"email", "amina@example.org"}});
+  ASSERT_EQ(
+      api(adv, "/api/v1/cases/" + std::to_string(s.id) + "/notes", {{"body", "Called her back"}})
+          ->status,
+      201);
   EXPECT_EQ(adv.get(path(s, "/export"))->status, 403);
   EXPECT_EQ(adv.post(path(s, "/erase"), {{"confirm", s.reference}})->status, 403);
 
@@ -704,9 +715,9 @@ TEST_F(CaseworkTest, HandoverMovesOpenCasesAndTasksToAColleague) {
   EXPECT_EQ(assigned(open_case), coordinator);
   EXPECT_EQ(assigned(closed_case), advisor);  // closed cases stay where they were
   // Every task still to do moves, also on a closed case: nothing is left with someone who left.
-  EXPECT_EQ(count("SELECT COUNT(*) FROM case_tasks WHERE assigned_to = " +
-                  std::to_string(coordinator)),
-            2);
+  EXPECT_EQ(
+      count("SELECT COUNT(*) FROM case_tasks WHERE assigned_to = " + std::to_string(coordinator)),
+      2);
   EXPECT_EQ(count("SELECT COUNT(*) FROM audit_log WHERE action = 'case.handover'"), 1);
   // The colleague reads the case with their own copy of the office key.
   test::Client coord(server.port());
@@ -748,8 +759,9 @@ std::string pdf_text(const std::string& pdf) {
 }
 
 TEST_F(CaseworkTest, AReferralToTheTribunalHasAComplaintDraftThatBecomesAPdf) {
-  auto s = report(oslo, {{"narrative", "Utleier sa at han ikke leier ut til «sånne som meg». Blåbær, "
-                                       "ærlig og øyeblikkelig."},
+  auto s = report(oslo, {{"narrative",
+                          "Utleier sa at han ikke leier ut til «sånne som meg». Blåbær, "
+                          "ærlig og øyeblikkelig."},
                          {"party_name", "Hansen Eiendom AS"},
                          {"reporter_type", "witness"},
                          {"affected_consent", "yes"},
@@ -767,17 +779,18 @@ TEST_F(CaseworkTest, AReferralToTheTribunalHasAComplaintDraftThatBecomesAPdf) {
   auto fields = json::parse(missing->body)["error"]["fields"];
   EXPECT_TRUE(fields.contains("consent_how"));
   EXPECT_TRUE(fields.contains("consent_on"));
-  EXPECT_EQ(api(adv, referrals, {{"body", "the_moon"}, {"consent_how", "in_writing"},
-                                 {"consent_on", today}})
+  EXPECT_EQ(api(adv, referrals,
+                {{"body", "the_moon"}, {"consent_how", "in_writing"}, {"consent_on", today}})
                 ->status,
             422);
-  auto page_error = adv.post(path(s, "/referrals"), {{"body", "diskrimineringsnemnda"},
-                                                     {"consent_on", "yesterday"}});
+  auto page_error = adv.post(path(s, "/referrals"),
+                             {{"body", "diskrimineringsnemnda"}, {"consent_on", "yesterday"}});
   EXPECT_EQ(page_error->status, 422);
   EXPECT_NE(page_error->body.find("value=\"yesterday\""), std::string::npos);
 
-  auto made = api(adv, referrals, {{"body", "diskrimineringsnemnda"}, {"consent_how", "in_writing"},
-                                   {"consent_on", today}});
+  auto made = api(
+      adv, referrals,
+      {{"body", "diskrimineringsnemnda"}, {"consent_how", "in_writing"}, {"consent_on", today}});
   ASSERT_EQ(made->status, 201) << made->body;
   std::string rid = std::to_string(json::parse(made->body)["id"].get<long long>());
   std::string one = referrals + "/" + rid;
@@ -797,9 +810,11 @@ TEST_F(CaseworkTest, AReferralToTheTribunalHasAComplaintDraftThatBecomesAPdf) {
 
   // The advisor edits, then downloads the PDF.
   ASSERT_EQ(api(adv, one + "/draft",
-                {{"sections", {{"what_happened", "Utleier avviste søknaden på grunn av etnisitet. "
-                                                 "Vitnet hørte det. Før: «ingen utlendinger».\n"
-                                                 "قال المؤجر إنه لا يؤجر للأجانب"}}}})
+                {{"sections",
+                  {{"what_happened",
+                    "Utleier avviste søknaden på grunn av etnisitet. "
+                    "Vitnet hørte det. Før: «ingen utlendinger».\n"
+                    "قال المؤجر إنه لا يؤجر للأجانب"}}}})
                 ->status,
             200);
   auto pdf = adv.get(path(s, "/referrals/" + rid + "/pdf"));
@@ -824,19 +839,19 @@ TEST_F(CaseworkTest, AReferralToTheTribunalHasAComplaintDraftThatBecomesAPdf) {
   EXPECT_EQ(json::parse(adv.get("/api/v1/cases/" + id)->body)["status"], "referred");
   EXPECT_EQ(api(adv, one + "/draft", {{"sections", {{"what_happened", "x"}}}})->status, 409);
   // Malformed drafts never reach the document (checked on a fresh draft).
-  auto second = api(adv, referrals, {{"body", "ldo"}, {"consent_how", "by_phone"},
-                                     {"consent_on", today}});
+  auto second =
+      api(adv, referrals, {{"body", "ldo"}, {"consent_how", "by_phone"}, {"consent_on", today}});
   ASSERT_EQ(second->status, 201);
-  std::string draft = referrals + "/" +
-                      std::to_string(json::parse(second->body)["id"].get<long long>()) + "/draft";
+  std::string draft =
+      referrals + "/" + std::to_string(json::parse(second->body)["id"].get<long long>()) + "/draft";
   EXPECT_EQ(api(adv, draft, {{"sections", "what_happened"}})->status, 422);
   EXPECT_EQ(api(adv, draft, {{"sections", {{"what_happened", 42}}}})->status, 422);
   EXPECT_EQ(api(adv, draft, {{"sections", {{"what_happened", std::string(30000, 'x')}}}})->status,
             422);
-  EXPECT_EQ(adv.post_raw(draft, "{\"sections\":", "application/json",
-                         {{"X-CSRF-Token", adv.csrf()}})
-                ->status,
-            400);
+  EXPECT_EQ(
+      adv.post_raw(draft, "{\"sections\":", "application/json", {{"X-CSRF-Token", adv.csrf()}})
+          ->status,
+      400);
   auto no_outcome = api(adv, one + "/status", {{"status", "decided"}});
   ASSERT_EQ(no_outcome->status, 422);
   EXPECT_TRUE(json::parse(no_outcome->body)["error"]["fields"].contains("outcome"));
@@ -858,21 +873,24 @@ TEST_F(CaseworkTest, APoliceReferralIsAnIncidentSummaryAndOtherBodiesNeedAName) 
   auto s = report(oslo, {{"wishes", {"police"}}});
   std::string today = format_date(date_of(now_seconds()));
   std::string referrals = "/api/v1/cases/" + std::to_string(s.id) + "/referrals";
-  auto made = api(adv, referrals, {{"body", "police"}, {"consent_how", "by_phone"},
-                                   {"consent_on", today}});
+  auto made =
+      api(adv, referrals, {{"body", "police"}, {"consent_how", "by_phone"}, {"consent_on", today}});
   ASSERT_EQ(made->status, 201) << made->body;
-  auto r = json::parse(adv.get(referrals + "/" +
-                               std::to_string(json::parse(made->body)["id"].get<long long>()))
-                           ->body);
+  auto r = json::parse(
+      adv.get(referrals + "/" + std::to_string(json::parse(made->body)["id"].get<long long>()))
+          ->body);
   EXPECT_EQ(r["kind"], "police");
   EXPECT_TRUE(r["sections"].contains("wishes"));
   EXPECT_FALSE(r["sections"].contains("power_of_attorney"));
-  EXPECT_EQ(api(adv, referrals, {{"body", "other"}, {"consent_how", "in_person"},
-                                 {"consent_on", today}})
-                ->status,
-            422);
-  EXPECT_EQ(api(adv, referrals, {{"body", "other"}, {"other_body", "Oslo kommune, skoleetaten"},
-                                 {"consent_how", "in_person"}, {"consent_on", today}})
+  EXPECT_EQ(
+      api(adv, referrals, {{"body", "other"}, {"consent_how", "in_person"}, {"consent_on", today}})
+          ->status,
+      422);
+  EXPECT_EQ(api(adv, referrals,
+                {{"body", "other"},
+                 {"other_body", "Oslo kommune, skoleetaten"},
+                 {"consent_how", "in_person"},
+                 {"consent_on", today}})
                 ->status,
             201);
 }
