@@ -130,14 +130,7 @@ json row_json(const Context& ctx, const Labels& l, const Row& r) {
 // ---- The queue ----
 
 Filter filter_from_query(const Context& ctx) {
-  auto q = [&](const char* name) {
-    auto it = ctx.req.query.find(name);
-    std::string v = it == ctx.req.query.end() ? std::string() : trimmed(it->second);
-    if (!valid_text(v) || v.size() > 100) {
-      throw Error(ErrorKind::bad_request, N_("The filter is not one of the choices."));
-    }
-    return v;
-  };
+  auto q = [&](const char* name) { return http::filter_value(ctx, name); };
   Filter f;
   f.status = q("status");
   f.assignee = q("assignee");
@@ -696,12 +689,6 @@ DocumentLanguage document_language(storage::Transaction& tx, const Context& ctx)
   return {org->default_language, org->name};
 }
 
-Translate translator(const Context& ctx, const std::string& language) {
-  return [&ctx, language](std::string_view msgid) {
-    return ctx.app.catalogues.translate(language, msgid);
-  };
-}
-
 Response render_referral(Context& ctx, long long id, long long rid,
                          const std::map<std::string, std::string>& errors, const json& typed,
                          int status) {
@@ -759,8 +746,8 @@ Response post_referral(Context& ctx) {
     require(in);
     auto doc = document_language(tx, ctx);
     rid = create_referral(tx, ctx.app.keys, actor_of(ctx), id, in.get("body"), in.get("other_body"),
-                          in.get("consent_how"), in.get("consent_on"),
-                          translator(ctx, doc.language), now_seconds());
+                          in.get("consent_how"), in.get("consent_on"), ctx.translator(doc.language),
+                          now_seconds());
     tx.commit();
   } catch (const Error& e) {
     if (e.kind() != ErrorKind::unprocessable) throw;
@@ -801,7 +788,7 @@ void open_bench_mediation(const Context& ctx, storage::Transaction& tx, const Ac
                           long long id, long long rid, const std::string& status) {
   if (status != "sent") return;
   auto doc = document_language(tx, ctx);
-  auto bench = for_bench(tx, ctx.app.keys, a, id, rid, translator(ctx, doc.language));
+  auto bench = for_bench(tx, ctx.app.keys, a, id, rid, ctx.translator(doc.language));
   if (bench.kind != "mediation_bench") return;
   mediation::Actor m{a.user_id, a.organisation_id, false, true, a.user_secret};
   std::string language = i18n::find(bench.language) ? bench.language : doc.language;
@@ -840,7 +827,7 @@ Response referral_document(Context& ctx) {
   storage::Transaction tx(ctx.app.db);
   auto doc = document_language(tx, ctx);
   std::string pdf = referral_pdf(tx, ctx.app.keys, actor_of(ctx), id, rid,
-                                 translator(ctx, doc.language), doc.language, doc.office_name);
+                                 ctx.translator(doc.language), doc.language, doc.office_name);
   tx.commit();
   Response r = Response::text(std::move(pdf), "application/pdf");
   r.set_header("Content-Disposition",
@@ -1102,7 +1089,7 @@ Response api_referral_create(Context& ctx) {
     throw_fields(errors);
     auto doc = document_language(tx, ctx);
     long long rid = create_referral(tx, ctx.app.keys, a, id, to, other, how, on,
-                                    translator(ctx, doc.language), now_seconds());
+                                    ctx.translator(doc.language), now_seconds());
     return json{{"id", rid}};
   });
 }

@@ -70,6 +70,11 @@ const std::vector<UploadedFile>& Context::files() {
   return data_->files;
 }
 
+std::string Context::query(const std::string& name) const {
+  auto it = req.query.find(name);
+  return it == req.query.end() ? std::string() : it->second;
+}
+
 std::string Context::field(const std::string& name) {
   const auto& f = form();
   auto it = f.find(name);

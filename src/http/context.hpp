@@ -1,5 +1,6 @@
 // What a route handler gets: the request, the app, the session and the chosen language.
 #pragma once
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -30,6 +31,8 @@ struct Context {
   const Params& form();
   // A form field, empty when absent.
   std::string field(const std::string& name);
+  // A query parameter as sent, empty when absent.
+  std::string query(const std::string& name) const;
   // Every value of a repeated field (checkboxes), in order.
   std::vector<std::string> field_values(const std::string& name);
   // Files of a multipart body (empty for urlencoded forms).
@@ -38,6 +41,12 @@ struct Context {
   audit::Event audit_event(std::string action, std::string object_type, std::string object_id,
                            std::string detail = {}) const;
   std::string tr(std::string_view msgid) const { return app.catalogues.translate(lang, msgid); }
+  // Translates into `language` (documents and e-mail in someone else's language, labels).
+  std::function<std::string(std::string_view)> translator(const std::string& language) const {
+    return [this, language](std::string_view msgid) {
+      return app.catalogues.translate(language, msgid);
+    };
+  }
   long long user_id() const { return session->user_id; }
   long long organisation_id() const { return session->organisation_id.value_or(0); }
   // The signed-in user's private key for this request, opened with the cookie's key half.

@@ -80,6 +80,14 @@ std::vector<std::string> json_codes(const nlohmann::json& body, const char* name
   return out;
 }
 
+std::string filter_value(const Context& ctx, const std::string& name) {
+  std::string v = trimmed(ctx.query(name));
+  if (!valid_text(v) || v.size() > 100) {
+    throw Error(ErrorKind::bad_request, N_("The filter is not one of the choices."));
+  }
+  return v;
+}
+
 long long parse_id(const std::string& text) {
   if (auto id = parse_integer(text); id && *id > 0) return *id;
   throw Error(ErrorKind::not_found, N_("There is no page at this address."));

@@ -40,6 +40,9 @@ std::string json_text(const nlohmann::json& body, const char* name,
 std::vector<std::string> json_codes(const nlohmann::json& body, const char* name,
                                     std::map<std::string, std::string>& errors);
 
+// A filter of a list page or API from the query: trimmed, well-formed UTF-8, at most 100
+// bytes, else Error(bad_request); "" when absent.
+std::string filter_value(const Context& ctx, const std::string& name);
 // A positive id from a path parameter; anything else is "not found".
 long long parse_id(const std::string& text);
 

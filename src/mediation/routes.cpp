@@ -62,13 +62,6 @@ void send_queued(const Context& ctx) {
   }
 }
 
-std::function<std::string(std::string_view)> translator(const Context& ctx,
-                                                        const std::string& language) {
-  return [&ctx, language](std::string_view msgid) {
-    return ctx.app.catalogues.translate(language, msgid);
-  };
-}
-
 long long mediation_id(const Context& ctx) {
   return http::parse_id(ctx.param("id"));
 }
@@ -726,7 +719,7 @@ Response meeting_calendar(Context& ctx) {
   storage::Transaction tx(ctx.app.db);
   auto office = office_of(tx, ctx);
   std::string ics = meeting_ics(tx, ctx.app.keys, actor_of(ctx), id, meeting, office.name,
-                                translator(ctx, office.default_language), now_seconds());
+                                ctx.translator(office.default_language), now_seconds());
   tx.commit();
   Response r = Response::text(std::move(ics), "text/calendar; charset=utf-8");
   r.set_header("Content-Disposition",
@@ -770,7 +763,7 @@ Response agreement_document(Context& ctx) {
   storage::Transaction tx(ctx.app.db);
   auto office = office_of(tx, ctx);
   std::string pdf = agreement_pdf(tx, ctx.app.keys, actor_of(ctx), id, office.name,
-                                  translator(ctx, office.default_language), now_seconds());
+                                  ctx.translator(office.default_language), now_seconds());
   tx.commit();
   Response r = Response::text(std::move(pdf), "application/pdf");
   r.set_header("Content-Disposition",
@@ -1015,10 +1008,7 @@ Response api_start(Context& ctx) {
 }
 
 Response api_statistics(Context& ctx) {
-  auto q = [&](const char* name) {
-    auto it = ctx.req.query.find(name);
-    return it == ctx.req.query.end() ? std::string() : it->second;
-  };
+  auto q = [&](const char* name) { return ctx.query(name); };
   long long now = now_seconds();
   auto from = parse_date(q("from")), to = parse_date(q("to"));
   if ((!q("from").empty() && !from) || (!q("to").empty() && !to)) {

@@ -9,6 +9,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "core/text.hpp"
 #include "http/forms.hpp"
 #include "organisations/service.hpp"
 #include "statistics/export.hpp"
@@ -23,21 +24,11 @@ using nlohmann::json;
 namespace {
 
 constexpr int kMaxMonths = 120;
-constexpr std::size_t kMaxCode = 100;
-
-std::string query(const Context& ctx, const char* name) {
-  auto it = ctx.req.query.find(name);
-  return it == ctx.req.query.end() ? std::string() : it->second;
-}
 
 std::string url_encode(const std::string& text) {
   std::unique_ptr<char, decltype(&curl_free)> out(
       curl_easy_escape(nullptr, text.c_str(), static_cast<int>(text.size())), &curl_free);
   return out ? std::string(out.get()) : std::string();
-}
-
-Labels::Translate translator(const Context& ctx) {
-  return [&ctx](std::string_view msgid) { return ctx.tr(msgid); };
 }
 
 // The dimensions a staff member may filter by.
@@ -61,8 +52,8 @@ Query read_query(const Context& ctx, const Scope& scope, long long now) {
   int this_month = month_of(now);
   q.filter.to = this_month;
   q.filter.from = this_month - this_month % 12;
-  q.typed["from"] = query(ctx, "from");
-  q.typed["to"] = query(ctx, "to");
+  q.typed["from"] = ctx.query("from");
+  q.typed["to"] = ctx.query("to");
   std::optional<int> from, to;
   if (!q.typed["from"].empty()) {
     from = parse_month(q.typed["from"]);
@@ -84,12 +75,12 @@ Query read_query(const Context& ctx, const Scope& scope, long long now) {
       q.filter.to = t;
     }
   }
-  if (std::string by = query(ctx, "by"); !by.empty()) {
+  if (std::string by = ctx.query("by"); !by.empty()) {
     auto g = granularity_from_string(by);
     if (!g) throw Error(ErrorKind::bad_request, N_("The filter is not one of the choices."));
     q.filter.granularity = *g;
   }
-  if (std::string office = query(ctx, "office"); !office.empty()) {
+  if (std::string office = ctx.query("office"); !office.empty()) {
     long long id = 0;
     try {
       id = http::parse_id(office);
@@ -102,9 +93,9 @@ Query read_query(const Context& ctx, const Scope& scope, long long now) {
     q.office = id;
   }
   for (Dim d : filter_dims()) {
-    std::string value = query(ctx, to_string(d));
+    std::string value = http::filter_value(ctx, to_string(d));
     if (value.empty()) continue;
-    if (value.size() > kMaxCode || value.find_first_of("\r\n") != std::string::npos) {
+    if (value.find_first_of("\r\n") != std::string::npos) {
       throw Error(ErrorKind::bad_request, N_("The filter is not one of the choices."));
     }
     q.filter.where[d] = value;
@@ -256,7 +247,7 @@ Loaded load_for(Context& ctx, storage::Transaction& tx) {
   l.facts = load(tx, offices_of(l.scope, l.query), l.query.filter.from, l.query.filter.to, false);
   l.figures = compute(l.facts, l.query.filter, l.scope.acknowledge_days, l.scope.feedback_days);
   l.labels = std::make_unique<Labels>(tx, ctx.organisation_id(), l.scope.jurisdiction, ctx.lang,
-                                      translator(ctx));
+                                      ctx.translator(ctx.lang));
   return l;
 }
 
@@ -314,7 +305,7 @@ Published published(Context& ctx) {
   Published p;
   long long now = now_seconds();
   auto settings = public_settings(ctx);
-  std::string office = query(ctx, "office");
+  std::string office = ctx.query("office");
   p.pub = ctx.app.memo->get<Publication>(
       "statistics.public", now, kPublicSeconds, std::function<Publication()>([&] {
         storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
@@ -327,7 +318,7 @@ Published published(Context& ctx) {
       }));
   storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
   p.labels = std::make_unique<Labels>(tx, with_jurisdictions(tx, p.pub->offices), ctx.lang,
-                                      translator(ctx));
+                                      ctx.translator(ctx.lang));
   if (!office.empty()) {
     long long id = 0;
     try {
@@ -396,8 +387,9 @@ Response dashboard(Context& ctx) {
     data.update(http::error_data(ctx, l.query.errors));
     status = 422;
   }
-  if (auto it = ctx.req.query.find("approved"); it != ctx.req.query.end()) {
-    data["approved_now"] = it->second;
+  // After a bulk approval: its count, a number only (the link could carry any text).
+  if (auto approved = parse_integer(ctx.query("approved")); approved && *approved >= 0) {
+    data["approved_now"] = std::to_string(*approved);
   }
   return ctx.page("statistics/dashboard", N_("Statistics"), data, status);
 }
@@ -444,7 +436,7 @@ Response annual_report(Context& ctx) {
   long long now = now_seconds();
   int this_year = month_of(now) / 12;
   int year = this_year - 1;
-  if (std::string y = query(ctx, "year"); !y.empty()) {
+  if (std::string y = ctx.query("year"); !y.empty()) {
     auto parsed = parse_month(y + "-01");
     if (!parsed || y.size() != 4 || *parsed / 12 > this_year) {
       throw Error(ErrorKind::bad_request, N_("The filter is not one of the choices."));
@@ -454,7 +446,7 @@ Response annual_report(Context& ctx) {
   storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
   Scope scope = scope_of(tx, ctx.organisation_id());
   Query q = read_query(ctx, scope, now);
-  Labels labels(tx, ctx.organisation_id(), scope.jurisdiction, ctx.lang, translator(ctx));
+  Labels labels(tx, ctx.organisation_id(), scope.jurisdiction, ctx.lang, ctx.translator(ctx.lang));
   auto offices = offices_of(scope, q);
   Filter f;
   f.from = year * 12;

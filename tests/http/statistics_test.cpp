@@ -511,6 +511,12 @@ TEST_F(StatisticsTest, MalformedQueriesAreRefusedPerField) {
   EXPECT_EQ(coord.get("/api/v1/statistics?by=weekly")->status, 400);
   EXPECT_EQ(coord.get("/api/v1/statistics?office=abc")->status, 400);
   EXPECT_EQ(coord.get("/api/v1/statistics?ground=" + std::string(101, 'x'))->status, 400);
+  EXPECT_EQ(coord.get("/api/v1/statistics?ground=%FF%FE")->status, 400);  // not UTF-8
+  // The count shown after a bulk approval is a number or nothing.
+  auto spoof = coord.get("/staff/statistics?approved=Call%20555-0100");
+  ASSERT_EQ(spoof->status, 200);
+  EXPECT_EQ(spoof->body.find("555-0100"), std::string::npos);
+  EXPECT_NE(coord.get("/staff/statistics?approved=3")->body.find(": 3</p>"), std::string::npos);
   // The page keeps what was typed and names the field.
   auto page = coord.get("/staff/statistics?from=2025-1x");
   ASSERT_EQ(page->status, 422);
