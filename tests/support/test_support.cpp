@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <regex>
+#include <tuple>
 
 #include "accounts/service.hpp"
 #include "core/clock.hpp"
@@ -222,8 +223,29 @@ std::vector<std::string> SmtpSink::messages() const {
   for (const auto& e : std::filesystem::directory_iterator(dir_ / "Maildir" / "new", ec)) {
     files.push_back(e.path());
   }
-  // Maildir names start with the delivery time: sorting them sorts by arrival.
-  std::sort(files.begin(), files.end());
+  // Python's Maildir names each message "<seconds>.M<microseconds>P<pid>Q<count>.<host>", the
+  // microseconds not zero-padded and the count rising with each delivery of the sink: sort by
+  // those numbers (a plain string sort puts M99999 after M123456).
+  auto arrival = [](const std::filesystem::path& f) {
+    std::string n = f.filename().string();
+    auto number_after = [&n](const std::string& tag) -> long long {
+      auto at = n.find(tag);
+      if (at == std::string::npos) return 0;
+      try {
+        return std::stoll(n.substr(at + tag.size()));
+      } catch (const std::exception&) {
+        return 0;
+      }
+    };
+    long long seconds = 0;
+    try {
+      seconds = std::stoll(n);
+    } catch (const std::exception&) {
+    }
+    return std::make_tuple(seconds, number_after(".M"), number_after("Q"), n);
+  };
+  std::sort(files.begin(), files.end(),
+            [&](const auto& a, const auto& b) { return arrival(a) < arrival(b); });
   std::vector<std::string> out;
   for (const auto& f : files) {
     std::ifstream in(f, std::ios::binary);
