@@ -255,8 +255,9 @@ std::optional<FirstAdmin> create_first_admin_if_empty(storage::Transaction& tx,
   soci::indicator ind = soci::i_null;
   tx.sql() << "SELECT MIN(id) FROM organisations", soci::into(org, ind);
   if (ind != soci::i_ok) {
-    org = organisations::create(
-        tx, {0, organisations::Kind::help_office, "DiMe", "no", "nb", false, false});
+    organisations::Organisation first;
+    first.name = "DiMe";
+    org = organisations::create(tx, first);
   }
   FirstAdmin admin{"admin@dime.local", crypto::random_token(15), 0, org};
   admin.user_id =

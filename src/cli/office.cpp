@@ -1,9 +1,10 @@
-// `dime office add`: create a help office or a municipality.
+// `dime office add`: create a help office (or register one on its own server) or a municipality.
 #include <iostream>
 
 #include "audit/service.hpp"
 #include "cli/cli.hpp"
 #include "organisations/service.hpp"
+#include "statistics/exchange.hpp"
 #include "storage/migrations.hpp"
 
 namespace dime::cli {
@@ -25,6 +26,10 @@ void register_office(CLI::App& app, Shared& shared) {
   add->add_flag("--national", org->national,
                 "A national coordination unit: its coordinators see the statistics of every help "
                 "office in its jurisdiction");
+  add->add_option("--signing-key", org->statistics_signing_key,
+                  "A help office that runs its own server: the statistics signing key its "
+                  "coordinators see under Statistics > Share with a national unit. Its signed "
+                  "files can then be imported here; it receives no reports here");
   add->callback([&shared, org, kind] {
     org->kind = *organisations::kind_from_string(*kind);
     org->default_language = organisations::language_for_jurisdiction(org->jurisdiction);
@@ -38,6 +43,11 @@ void register_office(CLI::App& app, Shared& shared) {
         {std::nullopt, id, "organisation.create", "organisation", std::to_string(id), "cli"});
     tx.commit();
     std::cout << id << "\n";
+    if (!org->statistics_signing_key.empty()) {
+      std::cerr << "Signing key fingerprint (compare it with the office's): "
+                << statistics::fingerprint(crypto::from_base64(org->statistics_signing_key))
+                << "\n";
+    }
   });
 }
 

@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <sys/stat.h>
 
+#include <array>
 #include <fstream>
 #include <stdexcept>
 #include <vector>
@@ -243,6 +244,35 @@ std::string open_sealed(const BoxKeyPair& pair, std::string_view box) {
     fail("open_sealed: wrong key or tampered box");
   }
   return out;
+}
+
+SignKeyPair derive_sign_keypair(std::string_view secret, std::uint64_t subkey_id,
+                                const char (&context)[9]) {
+  static_assert(crypto_kdf_CONTEXTBYTES == 8);
+  if (secret.size() != crypto_kdf_KEYBYTES) fail("derive_sign_keypair: bad secret");
+  std::array<unsigned char, crypto_sign_SEEDBYTES> seed{};
+  crypto_kdf_derive_from_key(seed.data(), seed.size(), subkey_id, context, bytes_of(secret));
+  SignKeyPair pair{std::string(crypto_sign_PUBLICKEYBYTES, '\0'),
+                   std::string(crypto_sign_SECRETKEYBYTES, '\0')};
+  crypto_sign_seed_keypair(bytes_of(pair.public_key), bytes_of(pair.secret_key), seed.data());
+  sodium_memzero(seed.data(), seed.size());
+  return pair;
+}
+
+std::string sign(const SignKeyPair& pair, std::string_view message) {
+  if (pair.secret_key.size() != crypto_sign_SECRETKEYBYTES) fail("sign: bad secret key");
+  std::string out(crypto_sign_BYTES, '\0');
+  crypto_sign_detached(bytes_of(out), nullptr, bytes_of(message), message.size(),
+                       bytes_of(pair.secret_key));
+  return out;
+}
+
+bool verify(std::string_view public_key, std::string_view message, std::string_view signature) {
+  if (public_key.size() != crypto_sign_PUBLICKEYBYTES || signature.size() != crypto_sign_BYTES) {
+    return false;
+  }
+  return crypto_sign_verify_detached(bytes_of(signature), bytes_of(message), message.size(),
+                                     bytes_of(public_key)) == 0;
 }
 
 std::string derive_from_secret(std::string_view secret, std::string_view salt, std::size_t bytes) {

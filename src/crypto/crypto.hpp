@@ -1,6 +1,7 @@
 // Thin, typed wrappers over libsodium: tokens, password hashes, keyed hashes, sealed fields.
 #pragma once
 #include <array>
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -48,6 +49,20 @@ BoxKeyPair box_keypair();
 std::string seal_to(std::string_view public_key, std::string_view message);
 // Throws Error(internal) when the box does not open with this key pair.
 std::string open_sealed(const BoxKeyPair& pair, std::string_view box);
+
+// Ed25519 signatures (crypto_sign_detached), for files one instance hands to another.
+struct SignKeyPair {
+  std::string public_key;  // 32 bytes
+  std::string secret_key;  // 64 bytes
+};
+// The signing key pair derived from a 32-byte secret key: crypto_kdf subkey `subkey_id` of
+// `secret` under an 8-character `context`, as the seed. The same secret gives the same pair.
+SignKeyPair derive_sign_keypair(std::string_view secret, std::uint64_t subkey_id,
+                                const char (&context)[9]);
+// A 64-byte detached signature of `message`.
+std::string sign(const SignKeyPair& pair, std::string_view message);
+// Whether `signature` is `public_key`'s signature of `message` (false for malformed sizes).
+bool verify(std::string_view public_key, std::string_view message, std::string_view signature);
 
 // Argon2id (crypto_pwhash, raw) of a secret the person knows: `bytes` of output from a
 // 16-byte salt. INTERACTIVE limits (~80 ms, 64 MiB).

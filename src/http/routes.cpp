@@ -34,6 +34,7 @@ Router make_router() {
   // A brief (20,000 bytes) or an agreement (6 x 5,000 bytes) grows up to sixfold as JSON
   // escapes and threefold percent-encoded.
   constexpr std::size_t kMediationFormBody = 192UL * 1024;
+  constexpr std::size_t kAggregateBody = 4UL * 1024 * 1024;
   return Router({
       // Public
       {Method::get, "/", Access::anyone(), site::routes::start_page},
@@ -102,6 +103,12 @@ Router make_router() {
       {Method::get, "/staff/statistics/export.xlsx", coordinator, st::export_xlsx},
       {Method::get, "/staff/statistics/report.csv", coordinator, st::export_jurisdiction},
       {Method::post, "/staff/statistics/approve", coordinator, st::post_approve},
+      // Between instances: an office on its own server signs its figures (share); a national
+      // unit imports them (national). Files of twenty years fit well within 4 MiB.
+      {Method::get, "/staff/statistics/share", coordinator, st::share_page},
+      {Method::get, "/staff/statistics/share/aggregate.json", coordinator, st::share_file},
+      {Method::get, "/staff/statistics/national", coordinator, st::national_page},
+      {Method::post, "/staff/statistics/national", coordinator, st::post_import, kAggregateBody},
 
       // The mediation bench
       {Method::get, "/mediations", bench, md::list_page},
@@ -171,6 +178,8 @@ Router make_router() {
       {Method::post, "/api/v1/mediations", mediator, md::api_start, kMediationFormBody},
       {Method::get, "/api/v1/mediations/statistics", coordinator, md::api_statistics},
       {Method::get, "/api/v1/statistics", coordinator, st::api_figures},
+      {Method::get, "/api/v1/statistics/aggregate", coordinator, st::share_file},
+      {Method::post, "/api/v1/statistics/aggregates", coordinator, st::api_import, kAggregateBody},
       {Method::get, "/api/v1/mediations/{id}", bench, md::api_read},
       {Method::post, "/api/v1/mediations/{id}/declaration", mediator, md::api_declaration},
       {Method::post, "/api/v1/mediations/{id}/mediators", bench, md::api_mediator},

@@ -150,9 +150,9 @@ const std::vector<std::string>& accepted_file_types() {
 std::vector<organisations::Organisation> receiving_offices(storage::Transaction& tx) {
   std::vector<organisations::Organisation> out;
   for (auto& o : organisations::list(tx)) {
-    // A national coordination unit receives no reports of its own.
-    if (o.kind == organisations::Kind::help_office && !o.national &&
-        keyring::current_office_key(tx, o.id)) {
+    // A national coordination unit receives no reports of its own, nor does an office that
+    // runs its own server.
+    if (o.receives_reports() && keyring::current_office_key(tx, o.id)) {
       out.push_back(std::move(o));
     }
   }
@@ -397,7 +397,7 @@ Submitted submit(storage::Transaction& tx, const crypto::Keys& keys, const Repor
                  const std::string& language, long long now, const NewReceipt& receipt,
                  std::optional<long long> opened_by) {
   auto office = organisations::find(tx, in.organisation_id);
-  if (!office || office->kind != organisations::Kind::help_office || office->national) {
+  if (!office || !office->receives_reports()) {
     throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "no office",
                 {{"office", N_("Choose the office that should receive your report.")}});
   }

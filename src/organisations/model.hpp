@@ -19,6 +19,12 @@ struct Organisation {
   // Coordinates nationally: its coordinators see the statistics of every help office in its
   // jurisdiction together.
   bool national = false;
+  // Set for a help office that runs its own server, registered on a national instance: the
+  // base64 public key its statistics files are signed with. It receives no reports here.
+  std::string statistics_signing_key{};
+  bool receives_reports() const {
+    return kind == Kind::help_office && !national && statistics_signing_key.empty();
+  }
 };
 
 std::string_view to_string(Kind kind);

@@ -5,6 +5,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "crypto/crypto.hpp"
 
 namespace dime::organisations {
 
@@ -39,16 +40,23 @@ struct Row {
   long long id = 0;
   std::string kind, name, jurisdiction, language;
   int mfa = 0, demo = 0, national = 0;
+  std::string signing_key;
+  soci::indicator signing_key_ind = soci::i_null;
   Organisation to_model() const {
-    return {id,        kind_from_string(kind).value_or(Kind::help_office),
-            name,      jurisdiction,
-            language,  mfa != 0,
-            demo != 0, national != 0};
+    return {id,
+            kind_from_string(kind).value_or(Kind::help_office),
+            name,
+            jurisdiction,
+            language,
+            mfa != 0,
+            demo != 0,
+            national != 0,
+            signing_key_ind == soci::i_ok ? signing_key : std::string()};
   }
 };
 constexpr const char* kSelect =
-    "SELECT id, kind, name, jurisdiction, default_language, mfa_required, is_demo, national "
-    "FROM organisations ";
+    "SELECT id, kind, name, jurisdiction, default_language, mfa_required, is_demo, national, "
+    "statistics_signing_key FROM organisations ";
 }  // namespace
 
 long long create(storage::Transaction& tx, const Organisation& org) {
@@ -57,21 +65,33 @@ long long create(storage::Transaction& tx, const Organisation& org) {
     fields["name"] = N_("Enter a name of at most 200 characters.");
   if (!valid_jurisdiction(org.jurisdiction))
     fields["jurisdiction"] = N_("Choose Norway, Sweden or the Netherlands.");
+  if (!org.statistics_signing_key.empty()) {
+    bool key = false;
+    try {
+      key = org.statistics_signing_key.size() <= 64 &&
+            crypto::from_base64(org.statistics_signing_key).size() == 32;
+    } catch (const Error&) {
+    }
+    if (!key || org.kind != Kind::help_office || org.national) {
+      fields["statistics_signing_key"] =
+          N_("Enter the signing key the help office's own server shows (44 characters).");
+    }
+  }
   if (!fields.empty())
     throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "", fields);
   std::string kind(to_string(org.kind));
   int mfa = org.mfa_required ? 1 : 0;
   int demo = org.is_demo ? 1 : 0;
   int national = org.national ? 1 : 0;
+  soci::indicator key_ind = org.statistics_signing_key.empty() ? soci::i_null : soci::i_ok;
   long long now = now_seconds();
   long long id = 0;
-  tx.sql()
-      << "INSERT INTO organisations (kind, name, jurisdiction, default_language, "
-         "mfa_required, is_demo, national, created_at) VALUES (:k, :n, :j, :l, :m, :d, :na, :t) "
-         "RETURNING id",
+  tx.sql() << "INSERT INTO organisations (kind, name, jurisdiction, default_language, "
+              "mfa_required, is_demo, national, statistics_signing_key, created_at) VALUES (:k, "
+              ":n, :j, :l, :m, :d, :na, :sk, :t) RETURNING id",
       soci::use(kind), soci::use(org.name), soci::use(org.jurisdiction),
       soci::use(org.default_language), soci::use(mfa), soci::use(demo), soci::use(national),
-      soci::use(now), soci::into(id);
+      soci::use(org.statistics_signing_key, key_ind), soci::use(now), soci::into(id);
   return id;
 }
 
@@ -79,7 +99,8 @@ std::optional<Organisation> find(storage::Transaction& tx, long long id) {
   Row r;
   tx.sql() << std::string(kSelect) + "WHERE id = :id", soci::use(id), soci::into(r.id),
       soci::into(r.kind), soci::into(r.name), soci::into(r.jurisdiction), soci::into(r.language),
-      soci::into(r.mfa), soci::into(r.demo), soci::into(r.national);
+      soci::into(r.mfa), soci::into(r.demo), soci::into(r.national),
+      soci::into(r.signing_key, r.signing_key_ind);
   if (!tx.sql().got_data()) return std::nullopt;
   return r.to_model();
 }
@@ -90,7 +111,8 @@ std::vector<Organisation> list(storage::Transaction& tx) {
   soci::statement st =
       (tx.sql().prepare << std::string(kSelect) + "ORDER BY name", soci::into(r.id),
        soci::into(r.kind), soci::into(r.name), soci::into(r.jurisdiction), soci::into(r.language),
-       soci::into(r.mfa), soci::into(r.demo), soci::into(r.national));
+       soci::into(r.mfa), soci::into(r.demo), soci::into(r.national),
+       soci::into(r.signing_key, r.signing_key_ind));
   st.execute();
   while (st.fetch()) out.push_back(r.to_model());
   return out;

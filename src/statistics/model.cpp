@@ -296,4 +296,51 @@ Figures compute(const Facts& facts, const Filter& filter, int acknowledge_days, 
   return out;
 }
 
+std::map<long long, Tally> tally(const Facts& facts, const std::vector<Dim>& dims, int last) {
+  const auto& offices = facts.codes[static_cast<std::size_t>(Dim::office)];
+  // Counts by interned code first ([dim][code]), named once per office and month at the end.
+  struct Work {
+    long long cases = 0;
+    long long combined = 0;
+    std::vector<std::vector<long long>> counts;
+  };
+  std::map<std::pair<std::uint32_t, int>, Work> work;
+  for (const Fact& x : facts.rows) {
+    if (!x.approved || x.month > last) continue;
+    Work& w = work[{x.one[0], x.month}];
+    if (w.counts.empty()) {
+      w.counts.resize(dims.size());
+      for (std::size_t k = 0; k < dims.size(); ++k) {
+        w.counts[k].assign(facts.codes[static_cast<std::size_t>(dims[k])].size(), 0);
+      }
+    }
+    ++w.cases;
+    for (std::size_t k = 0; k < dims.size(); ++k) {
+      auto d = static_cast<std::size_t>(dims[k]);
+      if (d < kSingle) {
+        ++w.counts[k][x.one[d]];
+        continue;
+      }
+      std::uint64_t bits = x.many[d - kSingle];
+      if (dims[k] == Dim::grounds && (bits & (bits - 1)) != 0) ++w.combined;
+      for (; bits != 0; bits &= bits - 1) ++w.counts[k][std::countr_zero(bits)];
+    }
+  }
+  std::map<long long, Tally> out;
+  for (const auto& o : offices) out[std::stoll(o)];
+  for (const auto& [key, w] : work) {
+    MonthCounts& m = out[std::stoll(offices[key.first])][key.second];
+    m.cases = w.cases;
+    m.combined_grounds = w.combined;
+    for (std::size_t k = 0; k < dims.size(); ++k) {
+      const auto& codes = facts.codes[static_cast<std::size_t>(dims[k])];
+      auto& rows = m.rows[dims[k]];
+      for (std::size_t c = 0; c < codes.size(); ++c) {
+        if (w.counts[k][c] > 0) rows[codes[c]] = w.counts[k][c];
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace dime::statistics

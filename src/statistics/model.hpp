@@ -121,4 +121,17 @@ struct Figures {
 
 // Counts the facts that match: the trend by period and every breakdown.
 Figures compute(const Facts& facts, const Filter& filter, int acknowledge_days, int advice_days);
+
+// The approved cases of one office in one month, counted by some dimensions: what published
+// figures are computed from, and what an office on its own server hands to a national one.
+struct MonthCounts {
+  long long cases = 0;
+  long long combined_grounds = 0;                        // cases with two or more grounds
+  std::map<Dim, std::map<std::string, long long>> rows;  // dimension -> code -> cases
+  bool operator==(const MonthCounts&) const = default;
+};
+using Tally = std::map<int, MonthCounts>;  // month -> counts; months without cases left out
+// The approved cases of months up to `last`, office by office (by id), by `dims`. Every office
+// the facts were read for has a tally, empty if it has no such case.
+std::map<long long, Tally> tally(const Facts& facts, const std::vector<Dim>& dims, int last);
 }  // namespace dime::statistics

@@ -12,6 +12,8 @@
 #include "core/text.hpp"
 #include "http/forms.hpp"
 #include "organisations/service.hpp"
+#include "core/dates.hpp"
+#include "statistics/exchange.hpp"
 #include "statistics/export.hpp"
 #include "statistics/service.hpp"
 
@@ -314,7 +316,10 @@ Published published(Context& ctx) {
         auto first = first_month(tx, offices, true);
         Facts facts = first && *first <= last ? load(tx, offices, *first, last, true)
                                               : load(tx, offices, 1, 0, true);
-        return publish(facts, settings, public_rows(tx, with_jurisdictions(tx, offices)), now);
+        // Every help office is published, those on their own servers with their last file.
+        auto tallies = tally(facts, public_dims(), last);
+        for (auto& [id, t] : imported(tx, offices)) tallies[id] = std::move(t);
+        return publish(tallies, settings, public_rows(tx, with_jurisdictions(tx, offices)), now);
       }));
   storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
   p.labels = std::make_unique<Labels>(tx, with_jurisdictions(tx, p.pub->offices), ctx.lang,
@@ -382,6 +387,7 @@ Response dashboard(Context& ctx) {
   data["this_year"] = month_of(now_seconds()) / 12;
   data["last_year"] = month_of(now_seconds()) / 12 - 1;
   data["has_jurisdiction_format"] = l.scope.jurisdiction == "se" || l.scope.jurisdiction == "nl";
+  data["is_national"] = l.scope.national;
   int status = 200;
   if (!l.query.errors.empty()) {
     data.update(http::error_data(ctx, l.query.errors));
@@ -653,6 +659,227 @@ Response open_data_csv(Context& ctx) {
   r.set_header("Content-Disposition", "attachment; filename=\"dime-open-data.csv\"");
   public_cache(r);
   return r;
+}
+
+// ---- Between instances ----
+
+namespace {
+
+// The national unit's page: the offices on their own servers, the import form, and a year's
+// approved cases office by office (exact: staff only), imported and local together.
+Response render_national(Context& ctx, const std::map<std::string, std::string>& errors,
+                         int status) {
+  long long now = now_seconds();
+  int this_year = month_of(now) / 12;
+  int year = this_year - 1;
+  if (std::string y = ctx.query("year"); !y.empty()) {
+    auto parsed = parse_month(y + "-01");
+    if (!parsed || y.size() != 4 || *parsed / 12 > this_year) {
+      throw Error(ErrorKind::bad_request, N_("The filter is not one of the choices."));
+    }
+    year = *parsed / 12;
+  }
+  storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
+  Scope scope = scope_of(tx, ctx.organisation_id());
+  if (!scope.national) throw Error(ErrorKind::not_found, N_("There is no page at this address."));
+  auto remote = remote_offices(tx, scope.jurisdiction);
+
+  std::vector<long long> local;
+  for (long long o : scope.offices) {
+    if (o != ctx.organisation_id()) local.push_back(o);
+  }
+  std::vector<long long> remote_ids;
+  for (const auto& r : remote) remote_ids.push_back(r.id);
+  int from = year * 12, to = year * 12 + 11;
+  auto tallies = tally(load(tx, local, from, to, true), public_dims(), to);
+  for (auto& [office, t] : imported(tx, remote_ids)) tallies[office] = std::move(t);
+  for (long long o : remote_ids) tallies[o];
+  std::vector<long long> columns;  // local offices first, then those on their own servers
+  for (long long o : local) columns.push_back(o);
+  for (long long o : remote_ids) columns.push_back(o);
+  auto all = with_jurisdictions(tx, columns);
+  Labels labels(tx, all, ctx.lang, ctx.translator(ctx.lang));
+  auto known = public_rows(tx, all);
+
+  // The year's months of each office, summed: [office][dim][code], and cases.
+  auto in_year = [&](long long office, const std::function<long long(const MonthCounts&)>& f) {
+    long long n = 0;
+    for (const auto& [month, c] : tallies[office]) {
+      if (month >= from && month <= to) n += f(c);
+    }
+    return n;
+  };
+  json heads = json::array();
+  for (long long o : columns) heads.push_back({{"label", labels(Dim::office, std::to_string(o))}});
+  auto row = [&](const std::string& label,
+                 const std::function<long long(const MonthCounts&)>& f) {
+    json cells = json::array();
+    long long total = 0;
+    for (long long o : columns) {
+      long long n = in_year(o, f);
+      total += n;
+      cells.push_back({{"count", n}});
+    }
+    return json{{"label", label}, {"cells", cells}, {"total", total}};
+  };
+  json tables = json::array();
+  for (Dim d : public_dims()) {
+    std::vector<std::string> codes = known[d];
+    for (const auto& [office, t] : tallies) {
+      for (const auto& [month, c] : t) {
+        if (month < from || month > to) continue;
+        if (auto it = c.rows.find(d); it != c.rows.end()) {
+          for (const auto& [code, n] : it->second) {
+            if (std::find(codes.begin(), codes.end(), code) == codes.end()) codes.push_back(code);
+          }
+        }
+      }
+    }
+    json rows = json::array();
+    for (const auto& code : codes) {
+      rows.push_back(row(labels(d, code), [d, code](const MonthCounts& c) {
+        auto it = c.rows.find(d);
+        if (it == c.rows.end()) return 0LL;
+        auto n = it->second.find(code);
+        return n == it->second.end() ? 0LL : n->second;
+      }));
+    }
+    if (d == Dim::grounds) {
+      rows.push_back(row(ctx.tr(N_("Two or more grounds together")),
+                         [](const MonthCounts& c) { return c.combined_grounds; }));
+    }
+    tables.push_back({{"id", to_string(d)}, {"title", labels.dim(d)}, {"rows", rows}});
+  }
+  json offices = json::array();
+  for (const auto& r : remote) {
+    json o{{"name", r.name},
+           {"fingerprint", fingerprint(crypto::from_base64(r.public_key))},
+           {"imported", r.last.has_value()}};
+    if (r.last) {
+      o["issued"] = format_date(date_of(r.last->issued_at));
+      o["imported_on"] = format_date(date_of(r.last->imported_at));
+      o["through"] = month_text(r.last->through);
+      o["cases"] = r.last->cases;
+    }
+    offices.push_back(std::move(o));
+  }
+  json years = json::array();
+  for (int y = this_year; y >= this_year - 9; --y) {
+    years.push_back({{"year", y}, {"selected", y == year}});
+  }
+  json data{{"year", year},
+            {"years", years},
+            {"remote", offices},
+            {"has_remote", !offices.empty()},
+            {"heads", heads},
+            {"cases", row(ctx.tr(N_("Approved cases")),
+                          [](const MonthCounts& c) { return c.cases; })},
+            {"tables", tables}};
+  if (auto imported_id = parse_integer(ctx.query("imported")); imported_id) {
+    for (const auto& r : remote) {
+      if (r.id == *imported_id) data["imported_now"] = r.name;
+    }
+  }
+  data.update(http::error_data(ctx, errors));
+  return ctx.page("statistics/national", N_("National figures"), data, status);
+}
+
+// The file's name: the office and the last month it counts, in letters safe in a header.
+std::string aggregate_filename(const std::string& office, int through) {
+  std::string slug;
+  for (char c : office) {
+    bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (keep) {
+      slug += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else if (!slug.empty() && slug.back() != '-') {
+      slug += '-';
+    }
+  }
+  while (!slug.empty() && slug.back() == '-') slug.pop_back();
+  if (slug.size() > 60) slug.resize(60);
+  return "dime-statistics-" + (slug.empty() ? std::string("office") : slug) + "-" +
+         month_text(through) + ".json";
+}
+
+}  // namespace
+
+Response share_page(Context& ctx) {
+  storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
+  auto office = organisations::find(tx, ctx.organisation_id());
+  if (!office || !office->receives_reports()) {
+    throw Error(ErrorKind::not_found, N_("There is no page at this address."));
+  }
+  std::string key =
+      office_signing_public_key(tx, ctx.user_id(), ctx.user_secret(), ctx.organisation_id());
+  json data{{"office", office->name},
+            {"public_key", crypto::to_base64(key)},
+            {"fingerprint", fingerprint(key)},
+            {"through", month_text(month_of(now_seconds()) - 1)}};
+  return ctx.page("statistics/share", N_("Share figures with a national unit"), data);
+}
+
+Response share_file(Context& ctx) {
+  long long now = now_seconds();
+  storage::Transaction tx(ctx.app.db);
+  auto office = organisations::find(tx, ctx.organisation_id());
+  if (!office || !office->receives_reports()) {
+    throw Error(ErrorKind::not_found, N_("There is no page at this address."));
+  }
+  std::string file = export_aggregate(tx, ctx.app.keys, ctx.user_id(), ctx.user_secret(),
+                                      ctx.organisation_id(), now);
+  tx.commit();
+  return attachment(std::move(file), "application/json",
+                    aggregate_filename(office->name, month_of(now) - 1));
+}
+
+Response national_page(Context& ctx) {
+  return render_national(ctx, {}, 200);
+}
+
+Response post_import(Context& ctx) {
+  const http::UploadedFile* file = nullptr;
+  for (const auto& f : ctx.files()) {
+    if (f.field == "file") file = &f;
+  }
+  if (file == nullptr || file->data.empty()) {
+    return render_national(ctx, {{"file", N_("Choose the file the office sent.")}}, 422);
+  }
+  long long office = 0;
+  try {
+    storage::Transaction tx(ctx.app.db);
+    office = import_aggregate(tx, ctx.app.keys, ctx.user_id(), ctx.organisation_id(), file->data,
+                              now_seconds());
+    tx.commit();
+  } catch (const Error& e) {
+    if (e.kind() == ErrorKind::unprocessable) return render_national(ctx, e.fields(), 422);
+    if (e.kind() == ErrorKind::conflict) return render_national(ctx, {{"file", e.message()}}, 409);
+    throw;
+  }
+  return Response::redirect("/staff/statistics/national?imported=" + std::to_string(office));
+}
+
+Response api_import(Context& ctx) {
+  auto ct = ctx.req.header("content-type").value_or("");
+  if (ct.substr(0, 16) != "application/json") {
+    throw Error(ErrorKind::unsupported_media, N_("Send the data as JSON."),
+                "content type is not application/json");
+  }
+  storage::Transaction tx(ctx.app.db);
+  long long office = import_aggregate(tx, ctx.app.keys, ctx.user_id(), ctx.organisation_id(),
+                                      ctx.req.body, now_seconds());
+  tx.commit();
+  storage::Transaction read(ctx.app.db, storage::Transaction::Mode::read);
+  auto org = organisations::find(read, office);
+  for (const auto& r : remote_offices(read, org ? org->jurisdiction : "")) {
+    if (r.id == office && r.last) {
+      return Response::json(json{{"office", office},
+                                 {"name", r.name},
+                                 {"through", month_text(r.last->through)},
+                                 {"cases", r.last->cases}}
+                                .dump());
+    }
+  }
+  throw Error(ErrorKind::internal, N_("Something went wrong on our side."), "import not found");
 }
 
 }  // namespace dime::statistics::routes

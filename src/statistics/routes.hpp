@@ -16,6 +16,14 @@ http::Response annual_report(http::Context& ctx);
 http::Response post_approve(http::Context& ctx);
 http::Response post_case_approval(http::Context& ctx);
 
+// Between instances: an office on its own server signs its figures for a national unit, which
+// imports them (statistics/exchange.hpp)
+http::Response share_page(http::Context& ctx);
+http::Response share_file(http::Context& ctx);
+http::Response national_page(http::Context& ctx);
+http::Response post_import(http::Context& ctx);
+http::Response api_import(http::Context& ctx);
+
 // Public: no sign-in, approved cases only, suppressed
 http::Response public_page(http::Context& ctx);
 http::Response api_public(http::Context& ctx);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <chrono>
+#include <set>
 
 #include "audit/service.hpp"
 #include "casework/model.hpp"
@@ -65,7 +66,7 @@ Scope scope_of(storage::Transaction& tx, long long organisation_id) {
     long long id = 0;
     soci::statement st =
         (tx.sql().prepare << "SELECT id FROM organisations WHERE kind = 'help_office' AND "
-                             "jurisdiction = :j ORDER BY id",
+                             "jurisdiction = :j AND statistics_signing_key IS NULL ORDER BY id",
          soci::use(org->jurisdiction), soci::into(id));
     st.execute();
     while (st.fetch()) s.offices.push_back(id);
@@ -444,7 +445,7 @@ struct Layout {
 
 }  // namespace
 
-Publication publish(const Facts& facts, const PublicSettings& settings,
+Publication publish(const std::map<long long, Tally>& tallies, const PublicSettings& settings,
                     const std::map<Dim, std::vector<std::string>>& known_rows, long long now) {
   Publication pub;
   pub.settings = settings;
@@ -454,84 +455,74 @@ Publication publish(const Facts& facts, const PublicSettings& settings,
   // that ended before this month.
   int last = period_start(month_of(now), g) - 1;
   int first = last + 1;
-  for (const Fact& x : facts.rows) {
-    if (x.approved && x.month <= last) first = std::min(first, period_start(x.month, g));
+  for (const auto& [office, t] : tallies) {
+    for (const auto& [month, c] : t) {
+      if (c.cases > 0 && month <= last) first = std::min(first, period_start(month, g));
+    }
   }
   std::vector<int> starts;
   for (int m = first; m <= last; m += step) starts.push_back(m);
   const std::size_t periods = starts.size();
-  auto period_index = [&](int month) -> std::optional<std::size_t> {
-    if (month < first || month > last) return std::nullopt;
-    return static_cast<std::size_t>((month - first) / step);
-  };
 
   const auto& dims = public_dims();
-  const auto& offices = facts.codes[static_cast<std::size_t>(Dim::office)];
-  const std::size_t scopes = offices.size() + 1;  // 0: all offices; 1..: one office each
+  const std::size_t scopes = tallies.size() + 1;  // 0: all offices; 1..: one office each
   std::vector<bool> additive(dims.size());
   for (std::size_t k = 0; k < dims.size(); ++k) additive[k] = !multiple(dims[k]);
-  // Counts: [scope][table][fact code][period]; grounds have one more: two or more together.
-  auto codes_of = [&](std::size_t k) {
-    return facts.codes[static_cast<std::size_t>(dims[k])].size() +
-           (dims[k] == Dim::grounds ? 1 : 0);
-  };
+  // The published rows: the known codes (reference data and option lists, in their order),
+  // whatever the data, then any other code with approved cases (a code since removed). Rows
+  // do not come and go with the data, so a missing row tells nothing. Grounds have one more:
+  // the cases with two or more grounds together.
+  std::vector<std::vector<std::string>> row_names(dims.size());
+  std::vector<std::map<std::string, std::size_t>> row_of(dims.size());
+  for (std::size_t k = 0; k < dims.size(); ++k) {
+    if (auto it = known_rows.find(dims[k]); it != known_rows.end()) row_names[k] = it->second;
+    std::set<std::string> others;
+    for (const auto& [office, t] : tallies) {
+      for (const auto& [month, c] : t) {
+        if (month < first || month > last) continue;
+        auto rows = c.rows.find(dims[k]);
+        if (rows == c.rows.end()) continue;
+        for (const auto& [code, n] : rows->second) {
+          if (n > 0) others.insert(code);
+        }
+      }
+    }
+    for (const auto& code : others) {
+      if (std::find(row_names[k].begin(), row_names[k].end(), code) == row_names[k].end()) {
+        row_names[k].push_back(code);
+      }
+    }
+    for (std::size_t r = 0; r < row_names[k].size(); ++r) row_of[k][row_names[k][r]] = r;
+    if (dims[k] == Dim::grounds) row_names[k].push_back("combination");
+  }
+  // Counts: [scope][table][row][period].
   std::vector<std::vector<std::vector<std::vector<long long>>>> count(scopes);
   std::vector<std::vector<long long>> cases(scopes, std::vector<long long>(periods, 0));
   for (std::size_t s = 0; s < scopes; ++s) {
     count[s].resize(dims.size());
     for (std::size_t k = 0; k < dims.size(); ++k) {
-      count[s][k].assign(codes_of(k), std::vector<long long>(periods, 0));
+      count[s][k].assign(row_names[k].size(), std::vector<long long>(periods, 0));
     }
   }
-  for (const Fact& x : facts.rows) {
-    if (!x.approved) continue;
-    auto p = period_index(x.month);
-    if (!p) continue;
-    for (std::size_t s : {std::size_t{0}, std::size_t{x.one[0]} + 1}) {
-      ++cases[s][*p];
-      for (std::size_t k = 0; k < dims.size(); ++k) {
-        auto d = static_cast<std::size_t>(dims[k]);
-        if (d < x.one.size()) {
-          ++count[s][k][x.one[d]][*p];
-          continue;
+  std::size_t scope = 0;
+  for (const auto& [office, t] : tallies) {
+    ++scope;
+    pub.offices.push_back(office);
+    for (const auto& [month, c] : t) {
+      if (month < first || month > last) continue;
+      auto p = static_cast<std::size_t>((month - first) / step);
+      for (std::size_t s : {std::size_t{0}, scope}) {
+        cases[s][p] += c.cases;
+        for (std::size_t k = 0; k < dims.size(); ++k) {
+          if (dims[k] == Dim::grounds) count[s][k].back()[p] += c.combined_grounds;
+          auto rows = c.rows.find(dims[k]);
+          if (rows == c.rows.end()) continue;
+          for (const auto& [code, n] : rows->second) {
+            if (n > 0) count[s][k][row_of[k].at(code)][p] += n;
+          }
         }
-        std::uint64_t bits = x.many[d - x.one.size()];
-        if (dims[k] == Dim::grounds && (bits & (bits - 1)) != 0) {
-          ++count[s][k][codes_of(k) - 1][*p];  // two or more grounds together
-        }
-        for (; bits != 0; bits &= bits - 1) ++count[s][k][std::countr_zero(bits)][*p];
       }
     }
-  }
-  // The published rows: the known codes (reference data and option lists, in their order),
-  // whatever the data, then any other code with approved cases (a code since removed). Rows
-  // do not come and go with the data, so a missing row tells nothing.
-  std::vector<std::vector<std::string>> row_names(dims.size());
-  for (std::size_t k = 0; k < dims.size(); ++k) {
-    const auto& codes = facts.codes[static_cast<std::size_t>(dims[k])];
-    std::vector<long long> at(codes.size() + 1, -1);  // fact code -> published row
-    if (auto it = known_rows.find(dims[k]); it != known_rows.end()) row_names[k] = it->second;
-    for (std::size_t c = 0; c < codes.size(); ++c) {
-      auto named = std::find(row_names[k].begin(), row_names[k].end(), codes[c]);
-      long long used = 0;
-      for (long long n : count[0][k][c]) used += n;
-      if (named == row_names[k].end() && used > 0) {
-        row_names[k].push_back(codes[c]);
-        named = row_names[k].end() - 1;
-      }
-      if (named != row_names[k].end()) at[c] = named - row_names[k].begin();
-    }
-    std::size_t combination = codes.size();  // grounds: the last row counted
-    for (std::size_t s = 0; s < scopes; ++s) {
-      std::vector<std::vector<long long>> rows(row_names[k].size(),
-                                               std::vector<long long>(periods, 0));
-      for (std::size_t c = 0; c < codes.size(); ++c) {
-        if (at[c] >= 0) rows[static_cast<std::size_t>(at[c])] = count[s][k][c];
-      }
-      if (dims[k] == Dim::grounds) rows.push_back(count[s][k][combination]);
-      count[s][k] = std::move(rows);
-    }
-    if (dims[k] == Dim::grounds) row_names[k].push_back("combination");
   }
 
   auto rows_of = [&](std::size_t k) { return row_names[k].size(); };
@@ -632,10 +623,7 @@ Publication publish(const Facts& facts, const PublicSettings& settings,
     return out;
   };
   pub.all = figures(layout[0]);
-  for (std::size_t s = 1; s < scopes; ++s) {
-    pub.offices.push_back(std::stoll(offices[s - 1]));
-    pub.by_office.push_back(figures(layout[s]));
-  }
+  for (std::size_t s = 1; s < scopes; ++s) pub.by_office.push_back(figures(layout[s]));
   return pub;
 }
 

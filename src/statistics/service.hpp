@@ -15,7 +15,8 @@
 namespace dime::statistics {
 
 // The offices a coordinator's figures cover: their own, or (for a national organisation)
-// every help office in its jurisdiction, the national one included.
+// every help office in its jurisdiction with its cases in this database, the national one
+// included. (Offices on their own servers send files instead: statistics/exchange.hpp.)
 struct Scope {
   std::vector<long long> offices;
   std::string jurisdiction;
@@ -24,7 +25,7 @@ struct Scope {
   int feedback_days = 90;
 };
 Scope scope_of(storage::Transaction& tx, long long organisation_id);
-// Every help office (for the public figures).
+// Every help office (for the public figures), those on their own servers included.
 std::vector<long long> help_offices(storage::Transaction& tx);
 
 // Reads the cases of `offices` received in months [from, to]; `approved_only` reads only the
@@ -109,12 +110,13 @@ struct Publication {
   std::vector<PublicFigures> by_office;  // the same tables, office by office
 };
 
-// The figures the public may see: approved cases, complete periods only (from `first` to the
-// last period ended before `now`), every count below the threshold suppressed and every
+// The figures the public may see: approved cases of complete periods only (from the first to
+// the last period ended before `now`), every count below the threshold suppressed and every
 // table suppressed together with the others (per office and all together), so that no
-// suppressed count can be worked out from any combination of published ones.
+// suppressed count can be worked out from any combination of published ones. `tallies`: each
+// office's approved cases by month (every office listed is published, in this order).
 // `known_rows`: the codes each table lists whatever the data (reference data, option lists).
-Publication publish(const Facts& facts, const PublicSettings& settings,
+Publication publish(const std::map<long long, Tally>& tallies, const PublicSettings& settings,
                     const std::map<Dim, std::vector<std::string>>& known_rows, long long now);
 // The known rows of the public tables for these offices: their reference data (each
 // jurisdiction once) and the option lists.
