@@ -41,11 +41,10 @@ std::string signed_bytes(const json& aggregate) {
 }
 
 bool valid_code(const std::string& code) {
-  return !code.empty() && code.size() <= 64 &&
-         std::all_of(code.begin(), code.end(), [](char c) {
-           return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                  c == '_' || c == '-' || c == '.';
-         });
+  return !code.empty() && code.size() <= 64 && std::all_of(code.begin(), code.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '-' || c == '.';
+  });
 }
 
 long long count_of(const json& j, long long at_most, const std::string& where) {
@@ -177,8 +176,7 @@ SignedAggregate read_aggregate(std::string_view text) {
     malformed("not the four parts of the file");
   }
   if (file["format"] != kAggregateFormat) {
-    refuse(N_("This statistics file is of a format this version of DiMe does not read."),
-           "format");
+    refuse(N_("This statistics file is of a format this version of DiMe does not read."), "format");
   }
   const json& aggregate = file["aggregate"];
   if (!aggregate.is_object()) malformed("aggregate: not an object");
@@ -223,8 +221,7 @@ SignedAggregate read_aggregate(std::string_view text) {
 namespace {
 
 crypto::SignKeyPair office_signing_pair(storage::Transaction& tx, long long user_id,
-                                        const std::string& user_secret,
-                                        long long organisation_id) {
+                                        const std::string& user_secret, long long organisation_id) {
   auto key = keyring::current_office_key(tx, organisation_id);
   auto pair = key ? keyring::open_office_key(tx, key->id, user_id, user_secret) : std::nullopt;
   if (!pair) {
@@ -284,9 +281,9 @@ std::vector<RemoteOffice> remote_offices(storage::Transaction& tx,
   for (auto& o : out) {
     Import i;
     tx.sql() << "SELECT issued_at, imported_at, through_month, cases FROM statistics_imports "
-                "WHERE organisation_id = :o ORDER BY issued_at DESC LIMIT 1",
-        soci::use(o.id), soci::into(i.issued_at), soci::into(i.imported_at),
-        soci::into(i.through), soci::into(i.cases);
+                "WHERE organisation_id = :o ORDER BY issued_at DESC, id DESC LIMIT 1",
+        soci::use(o.id), soci::into(i.issued_at), soci::into(i.imported_at), soci::into(i.through),
+        soci::into(i.cases);
     if (tx.sql().got_data()) o.last = i;
   }
   return out;
@@ -315,14 +312,23 @@ long long import_aggregate(storage::Transaction& tx, const crypto::Keys& keys, l
     refuse(N_("This file is dated in the future. Check the clock of the office's server."),
            "issued_at in the future");
   }
+  // A file older than the last one imported would put old figures back; the same file again
+  // changes nothing. (Two files made in the same second are both taken, in the order given.)
   long long last = 0;
-  soci::indicator ind = soci::i_null;
-  tx.sql() << "SELECT MAX(issued_at) FROM statistics_imports WHERE organisation_id = :o",
-      soci::use(office), soci::into(last, ind);
-  if (ind == soci::i_ok && a.issued_at <= last) {
-    throw Error(ErrorKind::conflict,
-                N_("A newer file from this office has already been imported."),
-                "file not newer than the last import");
+  std::string last_signature;
+  tx.sql() << "SELECT issued_at, signature FROM statistics_imports WHERE organisation_id = :o "
+              "ORDER BY issued_at DESC, id DESC LIMIT 1",
+      soci::use(office), soci::into(last), soci::into(last_signature);
+  if (tx.sql().got_data()) {
+    if (crypto::equal(last_signature, s.signature)) {
+      throw Error(ErrorKind::conflict, N_("This file has already been imported."),
+                  "the same file again");
+    }
+    if (a.issued_at < last) {
+      throw Error(ErrorKind::conflict,
+                  N_("A newer file from this office has already been imported."),
+                  "file older than the last import");
+    }
   }
   tx.sql() << "DELETE FROM statistics_counts WHERE organisation_id = :o", soci::use(office);
   int month = 0;

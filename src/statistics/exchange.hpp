@@ -81,6 +81,7 @@ long long import_aggregate(storage::Transaction& tx, const crypto::Keys& keys, l
                            long long national_organisation_id, std::string_view text,
                            long long now);
 // The imported counts of those of `offices` that have any.
-std::map<long long, Tally> imported(storage::Transaction& tx, const std::vector<long long>& offices);
+std::map<long long, Tally> imported(storage::Transaction& tx,
+                                    const std::vector<long long>& offices);
 
 }  // namespace dime::statistics

@@ -8,11 +8,11 @@
 #include <memory>
 
 #include "core/clock.hpp"
+#include "core/dates.hpp"
 #include "core/error.hpp"
 #include "core/text.hpp"
 #include "http/forms.hpp"
 #include "organisations/service.hpp"
-#include "core/dates.hpp"
 #include "statistics/exchange.hpp"
 #include "statistics/export.hpp"
 #include "statistics/service.hpp"
@@ -711,8 +711,7 @@ Response render_national(Context& ctx, const std::map<std::string, std::string>&
   };
   json heads = json::array();
   for (long long o : columns) heads.push_back({{"label", labels(Dim::office, std::to_string(o))}});
-  auto row = [&](const std::string& label,
-                 const std::function<long long(const MonthCounts&)>& f) {
+  auto row = [&](const std::string& label, const std::function<long long(const MonthCounts&)>& f) {
     json cells = json::array();
     long long total = 0;
     for (long long o : columns) {
@@ -767,14 +766,14 @@ Response render_national(Context& ctx, const std::map<std::string, std::string>&
   for (int y = this_year; y >= this_year - 9; --y) {
     years.push_back({{"year", y}, {"selected", y == year}});
   }
-  json data{{"year", year},
-            {"years", years},
-            {"remote", offices},
-            {"has_remote", !offices.empty()},
-            {"heads", heads},
-            {"cases", row(ctx.tr(N_("Approved cases")),
-                          [](const MonthCounts& c) { return c.cases; })},
-            {"tables", tables}};
+  json data{
+      {"year", year},
+      {"years", years},
+      {"remote", offices},
+      {"has_remote", !offices.empty()},
+      {"heads", heads},
+      {"cases", row(ctx.tr(N_("Approved cases")), [](const MonthCounts& c) { return c.cases; })},
+      {"tables", tables}};
   if (auto imported_id = parse_integer(ctx.query("imported")); imported_id) {
     for (const auto& r : remote) {
       if (r.id == *imported_id) data["imported_now"] = r.name;
@@ -872,11 +871,12 @@ Response api_import(Context& ctx) {
   auto org = organisations::find(read, office);
   for (const auto& r : remote_offices(read, org ? org->jurisdiction : "")) {
     if (r.id == office && r.last) {
-      return Response::json(json{{"office", office},
-                                 {"name", r.name},
-                                 {"through", month_text(r.last->through)},
-                                 {"cases", r.last->cases}}
-                                .dump());
+      return Response::json(json{
+          {"office", office},
+          {"name", r.name},
+          {"through", month_text(r.last->through)},
+          {"cases",
+           r.last->cases}}.dump());
     }
   }
   throw Error(ErrorKind::internal, N_("Something went wrong on our side."), "import not found");

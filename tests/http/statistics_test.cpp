@@ -13,7 +13,11 @@
 #include <sstream>
 
 #include "core/clock.hpp"
+#include "core/error.hpp"
+#include "keyring/service.hpp"
+#include "organisations/service.hpp"
 #include "reference/service.hpp"
+#include "statistics/exchange.hpp"
 #include "statistics/model.hpp"
 #include "support/test_support.hpp"
 
@@ -67,7 +71,10 @@ class StatisticsTest : public ::testing::Test {
   };
   // A case as statistics read it: codes and dates (the sealed columns hold placeholders).
   void add(long long office, const Case& c, int copies = 1) {
-    storage::Transaction tx(server.db());
+    add_to(server.db(), office, c, copies);
+  }
+  void add_to(storage::Database& db, long long office, const Case& c, int copies = 1) {
+    storage::Transaction tx(db);
     long long key = 0;
     tx.sql() << "SELECT MIN(id) FROM office_keys WHERE organisation_id = :o", soci::use(office),
         soci::into(key);
@@ -525,6 +532,234 @@ TEST_F(StatisticsTest, MalformedQueriesAreRefusedPerField) {
   EXPECT_EQ(coord.get("/staff/statistics/annual?year=abcd")->status, 400);
   EXPECT_EQ(coord.get("/staff/statistics/annual?year=2999")->status, 400);
   EXPECT_EQ(coord.get("/staff/statistics/annual")->status, 200);
+}
+
+// --- Figures between instances ------------------------------------------------------------------
+
+// Tromsø runs its own server. The national unit's server holds Oslo and Bergen; it registers
+// Tromsø's signing key and imports the files Tromsø's coordinator downloads.
+class StatisticsExchangeTest : public StatisticsTest {
+ protected:
+  test::TestServer tromso_server;
+  long long tromso = test::make_organisation(tromso_server.db(), "Tromsø hjelpekontor");
+  long long tromso_coordinator = test::make_key_holder(
+      tromso_server.db(), tromso_server.app().keys, "coord@tromso.no", tromso, Role::coordinator);
+  long long tromso_advisor = test::make_key_holder(tromso_server.db(), tromso_server.app().keys,
+                                                   "adv@tromso.no", tromso, Role::advisor);
+  test::Client tromso_coord{tromso_server.port()};
+  long long national = make_national();
+  test::Client nat{server.port()};
+
+  long long make_national() {
+    long long id = 0;
+    storage::Transaction tx(server.db());
+    tx.sql() << "INSERT INTO organisations (kind, name, jurisdiction, default_language, "
+                "national, created_at) VALUES ('help_office', 'National unit', 'no', 'nb', 1, 0) "
+                "RETURNING id",
+        soci::into(id);
+    tx.commit();
+    holder("national@dime.no", id, Role::coordinator);
+    return id;
+  }
+  // The operator registers the office on the national server with the key it showed.
+  long long register_office(const std::string& name, const std::string& key) {
+    organisations::Organisation o;
+    o.name = name;
+    o.statistics_signing_key = key;
+    storage::Transaction tx(server.db());
+    long long id = organisations::create(tx, o);
+    tx.commit();
+    return id;
+  }
+  // Tromsø's signing key as its coordinator holds it (to sign files the server would not make).
+  crypto::SignKeyPair tromso_key() {
+    storage::Transaction tx(tromso_server.db());
+    auto secret = keyring::unlock_user_key(tx, tromso_coordinator, test::kPassword);
+    auto office_key = keyring::current_office_key(tx, tromso);
+    auto pair = keyring::open_office_key(tx, office_key->id, tromso_coordinator, *secret);
+    return statistics::signing_key(*pair);
+  }
+  static std::string resigned(const std::string& text, const crypto::SignKeyPair& key,
+                              const std::function<void(json&)>& change) {
+    json file = json::parse(text);
+    change(file["aggregate"]);
+    file["signature"] = crypto::to_base64(crypto::sign(
+        key, std::string(statistics::kAggregateFormat) + "\n" + file["aggregate"].dump()));
+    return file.dump();
+  }
+  httplib::Result upload(test::Client& c, const std::string& file) {
+    return c.post_multipart("/staff/statistics/national", {},
+                            {{"file", "tromso.json", file, "application/json"}});
+  }
+  long long audited(storage::Database& db, const std::string& action) {
+    long long n = 0;
+    storage::Transaction tx(db, storage::Transaction::Mode::read);
+    tx.sql() << "SELECT COUNT(*) FROM audit_log WHERE action = :a", soci::use(action),
+        soci::into(n);
+    return n;
+  }
+};
+
+TEST_F(StatisticsExchangeTest,
+       AnOfficeOnItsOwnServerSignsItsCountsAndTheNationalUnitPublishesThem) {
+  // Tromsø, last year: 9 housing cases and 2 in education, from Skjervøy. Not in the file: a case
+  // not approved, and one from this month (the file counts complete months only).
+  add_to(tromso_server.db(), tromso, Case{.municipality = "Skjervøy"}, 9);
+  add_to(
+      tromso_server.db(), tromso,
+      Case{.grounds = {"religion", "ethnicity"}, .area = "education", .municipality = "Skjervøy"},
+      2);
+  add_to(tromso_server.db(), tromso, Case{.approved = false});
+  add_to(tromso_server.db(), tromso, Case{.at = now_seconds()});
+  add(oslo, {}, 6);
+
+  ASSERT_TRUE(tromso_coord.sign_in("coord@tromso.no"));
+  auto share = tromso_coord.get("/staff/statistics/share");
+  ASSERT_EQ(share->status, 200);
+  auto key = tromso_key();
+  EXPECT_NE(share->body.find(statistics::fingerprint(key.public_key)), std::string::npos);
+  EXPECT_NE(share->body.find(crypto::to_base64(key.public_key)), std::string::npos);
+  auto download = tromso_coord.get("/staff/statistics/share/aggregate.json");
+  ASSERT_EQ(download->status, 200);
+  EXPECT_NE(download->get_header_value("Content-Disposition").find("attachment"),
+            std::string::npos);
+  const std::string file = download->body;
+  EXPECT_EQ(file.find("Skjervøy"), std::string::npos);  // no municipality, no text
+  EXPECT_EQ(file.find("municipality"), std::string::npos);
+  json parsed = json::parse(file);
+  EXPECT_EQ(parsed["public_key"], crypto::to_base64(key.public_key));
+  long long in_file = 0;
+  for (const auto& [month, m] : parsed["aggregate"]["months"].items())
+    in_file += m["cases"].get<long long>();
+  EXPECT_EQ(in_file, 11);
+  EXPECT_EQ(audited(tromso_server.db(), "statistics.export_aggregate"), 1);
+  // An advisor cannot sign for the office; the API gives the coordinator the same file.
+  test::Client adv{tromso_server.port()};
+  ASSERT_TRUE(adv.sign_in("adv@tromso.no"));
+  EXPECT_EQ(adv.get("/staff/statistics/share/aggregate.json")->status, 403);
+  EXPECT_EQ(json::parse(tromso_coord.get("/api/v1/statistics/aggregate")->body)["public_key"],
+            parsed["public_key"]);
+
+  // The national server: before registration the file is refused.
+  ASSERT_TRUE(nat.sign_in("national@dime.no"));
+  auto unregistered = upload(nat, file);
+  ASSERT_EQ(unregistered->status, 422);
+  EXPECT_NE(unregistered->body.find("not registered here"), std::string::npos);
+  EXPECT_NE(unregistered->body.find("id=\"file-error\""), std::string::npos);
+  long long remote = register_office("Tromsø hjelpekontor", crypto::to_base64(key.public_key));
+  auto before = nat.get("/staff/statistics/national");
+  ASSERT_EQ(before->status, 200);
+  EXPECT_NE(before->body.find("Tromsø hjelpekontor"), std::string::npos);
+  EXPECT_NE(before->body.find(statistics::fingerprint(key.public_key)), std::string::npos);
+
+  auto imported = upload(nat, file);
+  ASSERT_EQ(imported->status, 303);
+  EXPECT_NE(imported->get_header_value("Location").find("imported=" + std::to_string(remote)),
+            std::string::npos);
+  EXPECT_EQ(audited(server.db(), "statistics.import"), 1);
+  int last = statistics::month_of(now_seconds()) / 12 - 1;
+  auto page = nat.get("/staff/statistics/national?year=" + std::to_string(last));
+  ASSERT_EQ(page->status, 200);
+  EXPECT_NE(page->body.find("<td>6</td><td>0</td><td>11</td><td>17</td>"), std::string::npos)
+      << "approved cases: Oslo, Bergen, Tromsø, all";
+
+  // Published with the offices of this server, under the same suppression.
+  auto all = get_json(anyone, "/api/v1/public/statistics");
+  EXPECT_EQ(all["cases"]["total"]["count"], 17);
+  auto mine = get_json(anyone, "/api/v1/public/statistics?office=" + std::to_string(remote));
+  EXPECT_EQ(mine["cases"]["total"]["count"], 11);
+  const json& area = table(mine, "area", "dimension");
+  for (const auto& r : area["rows"]) {
+    if (r["code"] == "housing") {
+      EXPECT_EQ(r["total"]["count"], 9);
+    }
+    if (r["code"] == "education") {
+      EXPECT_TRUE(r["total"]["count"].is_null());
+    }
+  }
+  std::vector<long long> shown;
+  counts(all, shown);
+  counts(mine, shown);
+  for (long long n : shown) EXPECT_GE(n, 5);
+  // It receives no reports here.
+  EXPECT_EQ(anyone.get("/report")->body.find("Tromsø hjelpekontor"), std::string::npos);
+}
+
+TEST_F(StatisticsExchangeTest, ChangedReplayedOldAndForeignFilesAreRefused) {
+  add_to(tromso_server.db(), tromso, {}, 7);
+  ASSERT_TRUE(tromso_coord.sign_in("coord@tromso.no"));
+  const std::string file = tromso_coord.get("/staff/statistics/share/aggregate.json")->body;
+  auto key = tromso_key();
+  long long remote = register_office("Tromsø hjelpekontor", crypto::to_base64(key.public_key));
+  ASSERT_TRUE(nat.sign_in("national@dime.no"));
+  ASSERT_EQ(upload(nat, file)->status, 303);
+
+  // The same file again; a file made before the one imported.
+  auto again = upload(nat, file);
+  EXPECT_EQ(again->status, 409);
+  EXPECT_NE(again->body.find("already been imported"), std::string::npos);
+  auto older = upload(nat, resigned(file, key, [](json& a) {
+                        a["issued_at"] = a["issued_at"].get<long long>() - 3600;
+                      }));
+  EXPECT_EQ(older->status, 409);
+  EXPECT_NE(older->body.find("newer file"), std::string::npos);
+  // Changed on the way: a count raised without the office's key.
+  json changed = json::parse(file);
+  for (auto& [month, m] : changed["aggregate"]["months"].items()) m["cases"] = 70;
+  auto forged = upload(nat, changed.dump());
+  EXPECT_EQ(forged->status, 422);
+  EXPECT_NE(forged->body.find("signature does not match"), std::string::npos);
+  // Signed by an office that is not registered (its own key, a different office).
+  auto stranger = statistics::signing_key(crypto::box_keypair());
+  json foreign = json::parse(resigned(file, stranger, [](json&) {}));
+  foreign["public_key"] = crypto::to_base64(stranger.public_key);
+  EXPECT_EQ(upload(nat, foreign.dump())->status, 422);
+  // Not a file; no file.
+  EXPECT_EQ(upload(nat, "%PDF-1.7")->status, 422);
+  EXPECT_EQ(nat.post_multipart("/staff/statistics/national", {})->status, 422);
+  // Still the first file's figures.
+  auto figures = get_json(anyone, "/api/v1/public/statistics?office=" + std::to_string(remote));
+  EXPECT_EQ(figures["cases"]["total"]["count"], 7);
+
+  // A newer file through the API replaces the counts.
+  auto newer =
+      resigned(file, key, [](json& a) { a["issued_at"] = a["issued_at"].get<long long>() + 1; });
+  auto api = nat.post_raw("/api/v1/statistics/aggregates", newer, "application/json",
+                          {{"X-CSRF-Token", nat.csrf()}});
+  ASSERT_EQ(api->status, 200) << api->body;
+  EXPECT_EQ(json::parse(api->body)["cases"], 7);
+  EXPECT_EQ(nat.post_raw("/api/v1/statistics/aggregates", newer, "text/plain",
+                         {{"X-CSRF-Token", nat.csrf()}})
+                ->status,
+            415);
+  EXPECT_EQ(nat.post_raw("/api/v1/statistics/aggregates", std::string(5 * 1024 * 1024, ' '),
+                         "application/json", {{"X-CSRF-Token", nat.csrf()}})
+                ->status,
+            413);
+}
+
+TEST_F(StatisticsExchangeTest, OnlyANationalUnitImportsAndOnlyAnOfficeShares) {
+  ASSERT_TRUE(coord.sign_in("coord@oslo.no"));  // Oslo's coordinator on the national server
+  EXPECT_EQ(coord.get("/staff/statistics/national")->status, 404);
+  EXPECT_EQ(coord
+                .post_raw("/api/v1/statistics/aggregates", "{}", "application/json",
+                          {{"X-CSRF-Token", coord.csrf()}})
+                ->status,
+            403);
+  test::Client adv{server.port()};
+  ASSERT_TRUE(adv.sign_in("adv@oslo.no"));
+  EXPECT_EQ(adv.get("/staff/statistics/national")->status, 403);
+  ASSERT_TRUE(nat.sign_in("national@dime.no"));
+  EXPECT_EQ(nat.get("/staff/statistics/share")->status, 404);
+  EXPECT_EQ(nat.get("/staff/statistics/national?year=20x5")->status, 400);
+  // The import form needs its CSRF token.
+  EXPECT_EQ(nat.post_multipart("/staff/statistics/national", {},
+                               {{"file", "f.json", "{}", "application/json"}}, false)
+                ->status,
+            403);
+  // A signing key is 32 bytes of base64, and only for a help office that is not national.
+  EXPECT_THROW(register_office("Bad key", "not-a-key"), Error);
+  EXPECT_THROW(register_office("Short key", crypto::to_base64("short")), Error);
 }
 
 }  // namespace

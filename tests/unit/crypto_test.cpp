@@ -70,5 +70,30 @@ TEST(Crypto, KeyFileIsCreatedPrivateAndReused) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Crypto, SigningKeysDeriveFromTheSecretAndSignaturesVerifyOnlyTheSignedBytes) {
+  crypto::init();
+  std::string secret = crypto::random_key(), other = crypto::random_key();
+  auto a = crypto::derive_sign_keypair(secret, 1, "dimestat");
+  EXPECT_EQ(a.public_key, crypto::derive_sign_keypair(secret, 1, "dimestat").public_key);
+  EXPECT_NE(a.public_key, crypto::derive_sign_keypair(secret, 2, "dimestat").public_key);
+  EXPECT_NE(a.public_key, crypto::derive_sign_keypair(secret, 1, "dimeelse").public_key);
+  auto b = crypto::derive_sign_keypair(other, 1, "dimestat");
+  EXPECT_NE(a.public_key, b.public_key);
+  ASSERT_EQ(a.public_key.size(), 32U);
+
+  std::string message = "cases: 12";
+  std::string signature = crypto::sign(a, message);
+  ASSERT_EQ(signature.size(), 64U);
+  EXPECT_TRUE(crypto::verify(a.public_key, message, signature));
+  EXPECT_FALSE(crypto::verify(a.public_key, "cases: 13", signature));  // changed message
+  EXPECT_FALSE(crypto::verify(b.public_key, message, signature));      // another key
+  std::string flipped = signature;
+  flipped[10] = static_cast<char>(flipped[10] ^ 1);
+  EXPECT_FALSE(crypto::verify(a.public_key, message, flipped));
+  EXPECT_FALSE(crypto::verify(a.public_key, message, signature.substr(1)));  // malformed
+  EXPECT_FALSE(crypto::verify("short", message, signature));
+  EXPECT_THROW(crypto::derive_sign_keypair("short", 1, "dimestat"), Error);
+}
+
 }  // namespace
 }  // namespace dime
