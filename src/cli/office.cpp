@@ -49,6 +49,28 @@ void register_office(CLI::App& app, Shared& shared) {
                 << "\n";
     }
   });
+
+  auto id = std::make_shared<long long>(0);
+  auto key = std::make_shared<std::string>();
+  auto signing = office->add_subcommand(
+      "signing-key",
+      "Replace the statistics signing key of a help office on its own server (registered with "
+      "--signing-key), e.g. after its server was set up again");
+  signing->add_option("--id", *id, "The office's id here")->required();
+  signing->add_option("--key", *key, "The signing key its server now shows")->required();
+  signing->callback([&shared, id, key] {
+    auto db = open_database(shared.config);
+    storage::migrate(*db);
+    auto keys = load_keys(shared.config, *db);
+    storage::Transaction tx(*db);
+    organisations::set_statistics_signing_key(tx, *id, *key);
+    audit::append(tx, keys,
+                  {std::nullopt, *id, "organisation.signing_key", "organisation",
+                   std::to_string(*id), "cli"});
+    tx.commit();
+    std::cerr << "Signing key fingerprint (compare it with the office's): "
+              << statistics::fingerprint(crypto::from_base64(*key)) << "\n";
+  });
 }
 
 }  // namespace dime::cli

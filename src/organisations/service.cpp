@@ -36,6 +36,9 @@ std::string timezone_for_jurisdiction(std::string_view j) {
 }
 
 namespace {
+constexpr const char* kBadSigningKey =
+    N_("Enter the signing key the help office's own server shows (43 characters).");
+
 struct Row {
   long long id = 0;
   std::string kind, name, jurisdiction, language;
@@ -65,17 +68,9 @@ long long create(storage::Transaction& tx, const Organisation& org) {
     fields["name"] = N_("Enter a name of at most 200 characters.");
   if (!valid_jurisdiction(org.jurisdiction))
     fields["jurisdiction"] = N_("Choose Norway, Sweden or the Netherlands.");
-  if (!org.statistics_signing_key.empty()) {
-    bool key = false;
-    try {
-      key = org.statistics_signing_key.size() <= 64 &&
-            crypto::from_base64(org.statistics_signing_key).size() == 32;
-    } catch (const Error&) {
-    }
-    if (!key || org.kind != Kind::help_office || org.national) {
-      fields["statistics_signing_key"] =
-          N_("Enter the signing key the help office's own server shows (44 characters).");
-    }
+  if (!org.statistics_signing_key.empty() && (!valid_signing_key(org.statistics_signing_key) ||
+                                              org.kind != Kind::help_office || org.national)) {
+    fields["statistics_signing_key"] = kBadSigningKey;
   }
   if (!fields.empty())
     throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."), "", fields);
@@ -121,6 +116,29 @@ std::vector<Organisation> list(storage::Transaction& tx) {
 void set_mfa_required(storage::Transaction& tx, long long id, bool required) {
   int value = required ? 1 : 0;
   tx.sql() << "UPDATE organisations SET mfa_required = :m WHERE id = :id", soci::use(value),
+      soci::use(id);
+}
+
+bool valid_signing_key(const std::string& key) {
+  try {
+    return key.size() <= 64 && crypto::from_base64(key).size() == 32;
+  } catch (const Error&) {
+    return false;
+  }
+}
+
+void set_statistics_signing_key(storage::Transaction& tx, long long id, const std::string& key) {
+  auto org = find(tx, id);
+  long long members = 0;
+  tx.sql() << "SELECT COUNT(*) FROM memberships WHERE organisation_id = :o", soci::use(id),
+      soci::into(members);
+  if (!org || !valid_signing_key(key) || org->kind != Kind::help_office || org->national ||
+      members > 0) {
+    throw Error(ErrorKind::unprocessable, N_("Please correct the marked fields."),
+                "not an office on its own server, or a malformed key",
+                {{"statistics_signing_key", kBadSigningKey}});
+  }
+  tx.sql() << "UPDATE organisations SET statistics_signing_key = :k WHERE id = :id", soci::use(key),
       soci::use(id);
 }
 

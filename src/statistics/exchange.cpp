@@ -47,10 +47,18 @@ bool valid_code(const std::string& code) {
   });
 }
 
-long long count_of(const json& j, long long at_most, const std::string& where) {
-  if (!j.is_number_integer()) malformed(where + ": not an integer");
+// A count of at most `at_most`; `where` and `name` say which, should it be wrong.
+long long count_of(const json& j, long long at_most, const std::string& where,
+                   const std::string& name) {
+  auto place = [&] {
+    std::string p = where;
+    p += '.';
+    p += name;
+    return p;
+  };
+  if (!j.is_number_integer()) malformed(place() + ": not an integer");
   auto n = j.get<long long>();
-  if (n < 0 || n > at_most) inconsistent(where + ": " + std::to_string(n) + " out of range");
+  if (n < 0 || n > at_most) inconsistent(place() + ": out of range");
   return n;
 }
 
@@ -58,12 +66,12 @@ MonthCounts read_month(const std::string& month, const json& j) {
   if (!j.is_object()) malformed(month + ": not an object");
   MonthCounts m;
   if (!j.contains("cases")) malformed(month + ": no cases");
-  m.cases = count_of(j["cases"], kMaxCount, month + ".cases");
+  m.cases = count_of(j["cases"], kMaxCount, month, "cases");
   if (m.cases == 0) inconsistent(month + ": a month without cases");
   for (const auto& [key, value] : j.items()) {
     if (key == "cases") continue;
     if (key == "combined_grounds") {
-      m.combined_grounds = count_of(value, m.cases, month + ".combined_grounds");
+      m.combined_grounds = count_of(value, m.cases, month, key);
       continue;
     }
     auto d = dim_from_string(key);
@@ -71,17 +79,21 @@ MonthCounts read_month(const std::string& month, const json& j) {
     if (!d || std::find(dims.begin(), dims.end(), *d) == dims.end()) {
       malformed(month + ": unknown dimension " + key.substr(0, 40));
     }
-    if (!value.is_object() || value.size() > kMaxCodes) malformed(month + "." + key);
+    std::string where = month;
+    where += '.';
+    where += key;
+    if (!value.is_object() || value.size() > kMaxCodes) malformed(where);
     long long sum = 0;
     auto& rows = m.rows[*d];
     for (const auto& [code, n] : value.items()) {
-      if (!valid_code(code)) malformed(month + "." + key + ": a malformed code");
-      long long c = count_of(n, m.cases, month + "." + key + "." + code);
+      if (!valid_code(code)) malformed(where + ": a malformed code");
+      long long c = count_of(n, m.cases, where, code);
       if (c > 0) rows[code] = c;
       sum += c;
     }
-    // Each case counts once under a dimension with one value, at least once under each other.
-    if (!multiple(*d) && sum != m.cases) inconsistent(month + "." + key + ": rows != cases");
+    // Each case counts once under a dimension with one value (and at most once under each code
+    // of the others).
+    if (!multiple(*d) && sum != m.cases) inconsistent(where + ": rows != cases");
   }
   for (Dim d : public_dims()) {
     if (!multiple(d) && !m.rows.count(d)) inconsistent(month + ": no " + to_string(d));
@@ -127,14 +139,6 @@ std::string fingerprint(std::string_view public_key) {
     out += hex.substr(i, 4);
   }
   return out;
-}
-
-bool valid_signing_key(const std::string& base64) {
-  try {
-    return base64.size() <= 64 && crypto::from_base64(base64).size() == 32;
-  } catch (const Error&) {
-    return false;
-  }
 }
 
 std::string write_aggregate(const Aggregate& a, const crypto::SignKeyPair& key) {

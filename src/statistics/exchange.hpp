@@ -23,8 +23,6 @@ inline constexpr const char* kAggregateFormat = "dime-statistics-aggregate/1";
 crypto::SignKeyPair signing_key(const crypto::BoxKeyPair& office_key);
 // A public key as eight groups of four hex digits of its BLAKE2b hash, to compare by phone.
 std::string fingerprint(std::string_view public_key);
-// A base64 Ed25519 public key (32 bytes), as registered for an office on its own server.
-bool valid_signing_key(const std::string& base64);
 
 struct Aggregate {
   std::string office;  // the office's name on its own server

@@ -688,15 +688,15 @@ Response render_national(Context& ctx, const std::map<std::string, std::string>&
   for (long long o : scope.offices) {
     if (o != ctx.organisation_id()) local.push_back(o);
   }
-  std::vector<long long> remote_ids;
-  for (const auto& r : remote) remote_ids.push_back(r.id);
+  std::vector<long long> remote_ids(remote.size());
+  std::transform(remote.begin(), remote.end(), remote_ids.begin(),
+                 [](const RemoteOffice& r) { return r.id; });
   int from = year * 12, to = year * 12 + 11;
   auto tallies = tally(load(tx, local, from, to, true), public_dims(), to);
   for (auto& [office, t] : imported(tx, remote_ids)) tallies[office] = std::move(t);
   for (long long o : remote_ids) tallies[o];
-  std::vector<long long> columns;  // local offices first, then those on their own servers
-  for (long long o : local) columns.push_back(o);
-  for (long long o : remote_ids) columns.push_back(o);
+  std::vector<long long> columns = local;  // local offices first, then those on their own servers
+  columns.insert(columns.end(), remote_ids.begin(), remote_ids.end());
   auto all = with_jurisdictions(tx, columns);
   Labels labels(tx, all, ctx.lang, ctx.translator(ctx.lang));
   auto known = public_rows(tx, all);

@@ -27,7 +27,15 @@ check "migrate twice applies nothing" bash -c "'$dime' migrate ${common[*]} | gr
 office=$("$dime" office add --name "Test office" --jurisdiction no "${common[@]}")
 check "office add prints only the new id" bash -c "[[ '$office' =~ ^[0-9]+$ ]]"
 fails "office add refuses an unknown jurisdiction" "$dime" office add --name X --jurisdiction de "${common[@]}"
+key=$(printf 'k%.0s' $(seq 32) | base64 | tr '+/' '-_' | tr -d '=')  # 32 bytes, as an office's server shows its key
+remote=$("$dime" office add --name "Own server" --jurisdiction no --signing-key "$key" "${common[@]}" 2>"$dir/fingerprint")
+check "office add --signing-key registers an office on its own server" bash -c "[[ '$remote' =~ ^[0-9]+$ ]]"
+check "and prints the key's fingerprint" grep -Eq '([0-9a-f]{4} ){7}[0-9a-f]{4}' "$dir/fingerprint"
+fails "office add refuses a malformed signing key" "$dime" office add --name Y --jurisdiction no --signing-key "c2hvcnQ" "${common[@]}"
+fails "office add refuses a signing key for a national unit" "$dime" office add --name Z --jurisdiction no --national --signing-key "$key" "${common[@]}"
+check "office signing-key replaces the key" "$dime" office signing-key --id "$remote" --key "$(printf 'j%.0s' $(seq 32) | base64 | tr -d '=')" "${common[@]}"
 check "user add reads the password from stdin" bash -c "echo 'correct horse battery staple' | '$dime' user add --email a@example.no --name 'Ada Test' --role advisor --office $office --password-stdin ${common[*]} | grep -q 'created user'"
+fails "office signing-key refuses an office with staff here" "$dime" office signing-key --id "$office" --key "$key" "${common[@]}"
 fails "user add refuses an unknown role" bash -c "echo 'correct horse battery staple' | '$dime' user add --email b@example.no --name B --role wizard --office $office --password-stdin ${common[*]}"
 fails "user add refuses a short password" bash -c "echo short | '$dime' user add --email c@example.no --name C --role advisor --office $office --password-stdin ${common[*]}"
 fails "user add refuses an unknown office" bash -c "echo 'correct horse battery staple' | '$dime' user add --email d@example.no --name D --role advisor --office 999 --password-stdin ${common[*]}"

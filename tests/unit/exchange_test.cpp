@@ -10,6 +10,7 @@
 
 #include "core/clock.hpp"
 #include "core/error.hpp"
+#include "organisations/service.hpp"
 
 namespace dime::statistics {
 namespace {
@@ -98,9 +99,9 @@ TEST_F(ExchangeTest, TheSigningKeyComesFromTheOfficeKey) {
   std::string f = fingerprint(key.public_key);
   EXPECT_EQ(f.size(), 39U);  // eight groups of four hex digits
   EXPECT_EQ(f, fingerprint(key.public_key));
-  EXPECT_TRUE(valid_signing_key(crypto::to_base64(key.public_key)));
-  EXPECT_FALSE(valid_signing_key(crypto::to_base64("too short")));
-  EXPECT_FALSE(valid_signing_key("not base64 at all!"));
+  EXPECT_TRUE(organisations::valid_signing_key(crypto::to_base64(key.public_key)));
+  EXPECT_FALSE(organisations::valid_signing_key(crypto::to_base64("too short")));
+  EXPECT_FALSE(organisations::valid_signing_key("not base64 at all!"));
 }
 
 TEST_F(ExchangeTest, AChangedFileIsRefused) {
