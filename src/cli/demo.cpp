@@ -1,5 +1,6 @@
 // `dime demo`: loads clearly marked demo organisations and one staff member per role.
 #include <iostream>
+#include <vector>
 
 #include "accounts/service.hpp"
 #include "audit/service.hpp"
@@ -93,6 +94,7 @@ void register_demo(CLI::App& app, Shared& shared) {
       const auto* begin =
           municipality ? std::begin(kMunicipalityStaff) : std::begin(kHelpOfficeStaff);
       const auto* end = municipality ? std::end(kMunicipalityStaff) : std::end(kHelpOfficeStaff);
+      std::vector<long long> staff;
       for (const auto* u = begin; u != end; ++u) {
         std::string email =
             std::string(accounts::to_string(u->role)) + "@" + o.slug + ".demo.dime.local";
@@ -104,6 +106,12 @@ void register_demo(CLI::App& app, Shared& shared) {
                       {std::nullopt, org_id, "user.create", "user", std::to_string(id), "demo"});
         std::cout << "  " << o.name << ": " << email << " (" << accounts::to_string(u->role)
                   << ")\n";
+        staff.push_back(id);
+      }
+      // As if the first member (who got the office key) signed in again: the others get their
+      // copies, so every demo coordinator and advisor can open cases and sign at once.
+      if (!staff.empty()) {
+        accounts::unlock_keys_at_sign_in(tx, staff.front(), kDemoPassword, now_seconds());
       }
     }
     tx.commit();

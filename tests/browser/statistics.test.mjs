@@ -2,7 +2,8 @@
 // The public page (no sign-in) shows only suppressed figures; a coordinator's dashboard shows every table, and the
 // charts Chart.js draws hold the same figures as the tables beside them; without JavaScript the page is complete;
 // the filters work; the XLSX downloads; the annual report prints without the site's navigation; the dashboard
-// reads right to left in Arabic. Every page is checked for WCAG 2.1 AA with axe-core.
+// reads right to left in Arabic; an office's signed file is shared and a national unit imports it. Every page is
+// checked for WCAG 2.1 AA with axe-core.
 // Run: cd tests/browser && npm install && DIME_BIN=/path/to/dime node --test statistics.test.mjs
 
 import { after, before, describe, test } from 'node:test';
@@ -16,6 +17,7 @@ import {
 } from './support.mjs';
 
 const COORDINATOR = { email: 'coordinator@oslo.demo.dime.local', password: 'demo-password-not-for-real-use' };
+const NATIONAL = { email: 'national@browser.test', password: 'national coordinator password' };
 const year = new Date().getUTCFullYear();
 
 describe('statistics', () => {
@@ -23,11 +25,16 @@ describe('statistics', () => {
   let server;
   let browser;
   let baseURL;
+  let storage;
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), 'dime-statistics-'));
-    const storage = ['--database', `sqlite://${path.join(dir, 'dime.sqlite')}`, '--data-dir', dir];
+    storage = ['--database', `sqlite://${path.join(dir, 'dime.sqlite')}`, '--data-dir', dir];
     await runDime(['demo', '--cases', '600', ...storage]);
+    const national = (await runDime(['office', 'add', '--national', '--name', 'National unit', '--jurisdiction', 'no',
+      ...storage])).trim();
+    await runDime(['user', 'add', '--email', NATIONAL.email, '--name', 'National Coordinator', '--role', 'coordinator',
+      '--office', national, '--password-stdin', ...storage], `${NATIONAL.password}\n`);
     const port = await freePort();
     server = await startServer(['--listen', `127.0.0.1:${port}`, ...storage, '--default-language', 'en']);
     baseURL = `http://127.0.0.1:${port}`;
@@ -166,5 +173,56 @@ describe('statistics', () => {
     await signIn(page, { email: 'advisor@oslo.demo.dime.local', password: COORDINATOR.password });
     assert.equal((await page.goto('/staff/statistics')).status(), 403);
     await context.close();
+  });
+
+  test('an office shares its signed figures and a national unit imports them', async () => {
+    const context = await browser.newContext({ baseURL, acceptDownloads: true });
+    const page = await context.newPage();
+    await signIn(page, COORDINATOR);
+    await page.goto('/staff/statistics');
+    // The coordinator chose Arabic in the test before: back to English.
+    await submitWith(page, page.locator('form.languages button[value="en"]'), '/language');
+    await page.goto('/staff/statistics');
+    await page.getByRole('link', { name: 'Share figures with a national unit' }).click();
+    await page.waitForURL('**/staff/statistics/share');
+    await assertAccessible(page, 'the share page');
+    const key = (await page.locator('code.secret').first().textContent()).trim();
+    assert.match(key, /^[A-Za-z0-9_-]{43}$/);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download the signed file' }).click(),
+    ]);
+    const file = path.join(dir, 'figures.json');
+    await download.saveAs(file);
+    const signed = JSON.parse(await readFile(file, 'utf8'));
+    assert.equal(signed.public_key, key);
+    await context.close();
+
+    // The operator registers the office (here on the same server, for the pages' sake; two servers exchanging files
+    // are tests/http/statistics_test.cpp); the national coordinator imports the file, by keyboard.
+    await runDime(['office', 'add', '--name', 'Office on its own server', '--jurisdiction', 'no', '--signing-key', key,
+      ...storage]);
+    const national = await browser.newContext({ baseURL });
+    const nat = await national.newPage();
+    await signIn(nat, NATIONAL);
+    await nat.goto('/staff/statistics');
+    await nat.getByRole('link', { name: /National figures/ }).click();
+    await nat.waitForURL('**/staff/statistics/national');
+    assert.match(await nat.locator('main').textContent(), /No file imported yet/);
+    await nat.locator('#file').setInputFiles(file);
+    await nat.locator('#file').focus();
+    await nat.keyboard.press('Tab');
+    await Promise.all([nat.waitForURL(/imported=/), nat.keyboard.press('Enter')]);
+    await assertAccessible(nat, 'the national page after an import');
+    assert.match(await nat.locator('[role="status"]').textContent(), /Office on its own server/);
+    assert.equal(await nat.locator('main').textContent().then((t) => t.includes('No file imported yet')), false);
+    // The same file again is refused, on the page, next to the field.
+    await nat.locator('#file').setInputFiles(file);
+    await Promise.all([nat.waitForResponse((r) => r.request().method() === 'POST'),
+      nat.getByRole('button', { name: 'Import' }).click()]);
+    assert.match(await nat.locator('#file-error').textContent(), /already been imported/);
+    assert.equal(await nat.locator('#file').getAttribute('aria-invalid'), 'true');
+    await assertAccessible(nat, 'the national page with an error');
+    await national.close();
   });
 });
