@@ -21,6 +21,9 @@ namespace {
 constexpr std::size_t kMaxMonths = 240;
 constexpr std::size_t kMaxCodes = 200;
 constexpr long long kMaxCount = 1'000'000'000;
+// A file is made between 2000 and 2200 (the months DiMe reads).
+constexpr long long kEarliest = 946'684'800;  // 2000-01-01
+constexpr long long kLatest = 7'258'118'400;  // 2200-01-01
 // How far ahead of this server's clock a file may be dated (the two clocks may differ).
 constexpr long long kClockSkew = 600;
 
@@ -204,6 +207,7 @@ SignedAggregate read_aggregate(std::string_view text) {
   if (!organisations::valid_jurisdiction(a.jurisdiction)) malformed("jurisdiction");
   if (!aggregate["issued_at"].is_number_integer()) malformed("issued_at");
   a.issued_at = aggregate["issued_at"].get<long long>();
+  if (a.issued_at < kEarliest || a.issued_at > kLatest) malformed("issued_at: out of range");
   auto through = parse_month(text_of(aggregate["through"], 7, "through"));
   if (!through || a.issued_at <= 0 || *through >= month_of(a.issued_at)) {
     inconsistent("through: not a month before the file was made");

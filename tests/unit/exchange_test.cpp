@@ -159,6 +159,8 @@ TEST_F(ExchangeTest, MalformedFilesAreRefused) {
             not_dime);
   EXPECT_EQ(signed_with([&](json& a) { a["months"][month]["cases"] = "1"; }), not_dime);
   EXPECT_EQ(signed_with([](json& a) { a.erase("through"); }), not_dime);
+  EXPECT_EQ(signed_with([](json& a) { a["issued_at"] = 9'000'000'000'000'000'000ULL; }), not_dime);
+  EXPECT_EQ(signed_with([](json& a) { a["issued_at"] = -5; }), not_dime);
   EXPECT_EQ(refusal(resigned(text, key, [](json&) {})), "");  // the control: taken
 }
 
