@@ -274,6 +274,27 @@ std::string file_stem(const Query& q) {
   return "dime-statistics-" + month_text(q.filter.from) + "-" + month_text(q.filter.to);
 }
 
+// The year a report is for (`?year=`, last year when absent): Error(bad_request) unless it is
+// a year of four digits no later than this one.
+int query_year(const Context& ctx, int this_year) {
+  std::string y = ctx.query("year");
+  if (y.empty()) return this_year - 1;
+  auto parsed = parse_month(y + "-01");
+  if (!parsed || y.size() != 4 || *parsed / 12 > this_year) {
+    throw Error(ErrorKind::bad_request, N_("The filter is not one of the choices."));
+  }
+  return *parsed / 12;
+}
+
+// The last ten years, for a year chooser.
+json year_choices(int this_year, int chosen) {
+  json years = json::array();
+  for (int y = this_year; y >= this_year - 9; --y) {
+    years.push_back({{"year", y}, {"selected", y == chosen}});
+  }
+  return years;
+}
+
 // ---- Public ----
 
 PublicSettings public_settings(const Context& ctx) {
@@ -441,14 +462,7 @@ Response export_jurisdiction(Context& ctx) {
 Response annual_report(Context& ctx) {
   long long now = now_seconds();
   int this_year = month_of(now) / 12;
-  int year = this_year - 1;
-  if (std::string y = ctx.query("year"); !y.empty()) {
-    auto parsed = parse_month(y + "-01");
-    if (!parsed || y.size() != 4 || *parsed / 12 > this_year) {
-      throw Error(ErrorKind::bad_request, N_("The filter is not one of the choices."));
-    }
-    year = *parsed / 12;
-  }
+  int year = query_year(ctx, this_year);
   storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
   Scope scope = scope_of(tx, ctx.organisation_id());
   Query q = read_query(ctx, scope, now);
@@ -506,10 +520,7 @@ Response annual_report(Context& ctx) {
                      {"count", current.trend[m].second},
                      {"previous", m < before.trend.size() ? before.trend[m].second : 0}});
   }
-  json years = json::array();
-  for (int y = this_year; y >= this_year - 9; --y) {
-    years.push_back({{"year", y}, {"selected", y == year}});
-  }
+  json years = year_choices(this_year, year);
   json data{{"year", year},
             {"previous_year", year - 1},
             {"years", years},
@@ -671,14 +682,7 @@ Response render_national(Context& ctx, const std::map<std::string, std::string>&
                          int status) {
   long long now = now_seconds();
   int this_year = month_of(now) / 12;
-  int year = this_year - 1;
-  if (std::string y = ctx.query("year"); !y.empty()) {
-    auto parsed = parse_month(y + "-01");
-    if (!parsed || y.size() != 4 || *parsed / 12 > this_year) {
-      throw Error(ErrorKind::bad_request, N_("The filter is not one of the choices."));
-    }
-    year = *parsed / 12;
-  }
+  int year = query_year(ctx, this_year);
   storage::Transaction tx(ctx.app.db, storage::Transaction::Mode::read);
   Scope scope = scope_of(tx, ctx.organisation_id());
   if (!scope.national) throw Error(ErrorKind::not_found, N_("There is no page at this address."));
@@ -762,10 +766,7 @@ Response render_national(Context& ctx, const std::map<std::string, std::string>&
     }
     offices.push_back(std::move(o));
   }
-  json years = json::array();
-  for (int y = this_year; y >= this_year - 9; --y) {
-    years.push_back({{"year", y}, {"selected", y == year}});
-  }
+  json years = year_choices(this_year, year);
   json data{
       {"year", year},
       {"years", years},
