@@ -35,12 +35,16 @@ nlohmann::json error_data(const Context& ctx, const std::map<std::string, std::s
   return data;
 }
 
-nlohmann::json json_body(Context& ctx) {
+void require_json(const Context& ctx) {
   auto ct = ctx.req.header("content-type").value_or("");
   if (ct.substr(0, 16) != "application/json") {
     throw Error(ErrorKind::unsupported_media, N_("Send the data as JSON."),
                 "content type is not application/json");
   }
+}
+
+nlohmann::json json_body(Context& ctx) {
+  require_json(ctx);
   try {
     auto body = nlohmann::json::parse(ctx.req.body);
     if (!body.is_object()) throw Error(ErrorKind::bad_request, N_("Malformed request."));

@@ -33,6 +33,9 @@ nlohmann::json error_data(const Context& ctx, const std::map<std::string, std::s
 // A JSON object body: Error(unsupported_media) unless the body is application/json, and
 // Error(bad_request) unless it parses as an object.
 nlohmann::json json_body(Context& ctx);
+// Error(unsupported_media) unless the body is sent as application/json (for a handler that
+// reads the JSON text itself).
+void require_json(const Context& ctx);
 // A text member, trimmed, or "" when absent or null; a wrong type is a problem of that field.
 std::string json_text(const nlohmann::json& body, const char* name,
                       std::map<std::string, std::string>& errors);

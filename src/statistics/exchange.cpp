@@ -297,9 +297,9 @@ std::vector<RemoteOffice> remote_offices(storage::Transaction& tx,
   return out;
 }
 
-long long import_aggregate(storage::Transaction& tx, const crypto::Keys& keys, long long user_id,
-                           long long national_organisation_id, std::string_view text,
-                           long long now) {
+Imported import_aggregate(storage::Transaction& tx, const crypto::Keys& keys, long long user_id,
+                          long long national_organisation_id, std::string_view text,
+                          long long now) {
   auto national = organisations::find(tx, national_organisation_id);
   if (!national || !national->national) {
     throw Error(ErrorKind::forbidden,
@@ -371,7 +371,7 @@ long long import_aggregate(storage::Transaction& tx, const crypto::Keys& keys, l
                 {user_id, national_organisation_id, "statistics.import", "organisation",
                  std::to_string(office),
                  "through " + month_text(a.through) + ", " + std::to_string(cases) + " cases"});
-  return office;
+  return {office, a.through, cases};
 }
 
 std::map<long long, Tally> imported(storage::Transaction& tx,

@@ -74,10 +74,14 @@ struct RemoteOffice {
 std::vector<RemoteOffice> remote_offices(storage::Transaction& tx, const std::string& jurisdiction);
 // Imports a file for the national organisation: the signer must be a registered office of
 // its jurisdiction and the file newer than the last one imported from it. Replaces that
-// office's counts. Audited. Returns the office's id.
-long long import_aggregate(storage::Transaction& tx, const crypto::Keys& keys, long long user_id,
-                           long long national_organisation_id, std::string_view text,
-                           long long now);
+// office's counts. Audited.
+struct Imported {
+  long long office = 0;  // the office's id here
+  int through = 0;
+  long long cases = 0;
+};
+Imported import_aggregate(storage::Transaction& tx, const crypto::Keys& keys, long long user_id,
+                          long long national_organisation_id, std::string_view text, long long now);
 // The imported counts of those of `offices` that have any.
 std::map<long long, Tally> imported(storage::Transaction& tx,
                                     const std::vector<long long>& offices);

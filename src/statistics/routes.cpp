@@ -848,7 +848,8 @@ Response post_import(Context& ctx) {
   try {
     storage::Transaction tx(ctx.app.db);
     office = import_aggregate(tx, ctx.app.keys, ctx.user_id(), ctx.organisation_id(), file->data,
-                              now_seconds());
+                              now_seconds())
+                 .office;
     tx.commit();
   } catch (const Error& e) {
     if (e.kind() == ErrorKind::unprocessable) return render_national(ctx, e.fields(), 422);
@@ -859,28 +860,17 @@ Response post_import(Context& ctx) {
 }
 
 Response api_import(Context& ctx) {
-  auto ct = ctx.req.header("content-type").value_or("");
-  if (ct.substr(0, 16) != "application/json") {
-    throw Error(ErrorKind::unsupported_media, N_("Send the data as JSON."),
-                "content type is not application/json");
-  }
+  http::require_json(ctx);
   storage::Transaction tx(ctx.app.db);
-  long long office = import_aggregate(tx, ctx.app.keys, ctx.user_id(), ctx.organisation_id(),
-                                      ctx.req.body, now_seconds());
+  Imported done = import_aggregate(tx, ctx.app.keys, ctx.user_id(), ctx.organisation_id(),
+                                   ctx.req.body, now_seconds());
+  auto office = organisations::find(tx, done.office);
   tx.commit();
-  storage::Transaction read(ctx.app.db, storage::Transaction::Mode::read);
-  auto org = organisations::find(read, office);
-  for (const auto& r : remote_offices(read, org ? org->jurisdiction : "")) {
-    if (r.id == office && r.last) {
-      return Response::json(json{
-          {"office", office},
-          {"name", r.name},
-          {"through", month_text(r.last->through)},
-          {"cases",
-           r.last->cases}}.dump());
-    }
-  }
-  throw Error(ErrorKind::internal, N_("Something went wrong on our side."), "import not found");
+  return Response::json(json{
+      {"office", done.office},
+      {"name", office ? office->name : std::string()},
+      {"through", month_text(done.through)},
+      {"cases", done.cases}}.dump());
 }
 
 }  // namespace dime::statistics::routes

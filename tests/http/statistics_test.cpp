@@ -106,6 +106,19 @@ class StatisticsTest : public ::testing::Test {
     tx.commit();
   }
 
+  // A national unit for Norway with a coordinator, national@dime.no.
+  long long make_national() {
+    long long id = 0;
+    storage::Transaction tx(server.db());
+    tx.sql() << "INSERT INTO organisations (kind, name, jurisdiction, default_language, "
+                "national, created_at) VALUES ('help_office', 'National unit', 'no', 'nb', 1, 0) "
+                "RETURNING id",
+        soci::into(id);
+    tx.commit();
+    holder("national@dime.no", id, Role::coordinator);
+    return id;
+  }
+
   json get_json(test::Client& c, const std::string& path, int status = 200) {
     auto r = c.get(path);
     EXPECT_EQ(r->status, status) << path << ": " << r->body;
@@ -300,16 +313,7 @@ TEST_F(StatisticsTest, ANationalCoordinatorSeesEveryOfficeOfTheJurisdiction) {
   add(oslo, {}, 4);
   add(bergen, Case{.area = "education"}, 7);
   add(gavle, Case{.grounds = {"sex"}, .area = "working_life"}, 3);
-  long long national = 0;
-  {
-    storage::Transaction tx(server.db());
-    tx.sql() << "INSERT INTO organisations (kind, name, jurisdiction, default_language, "
-                "national, created_at) VALUES ('help_office', 'National unit', 'no', 'nb', 1, 0) "
-                "RETURNING id",
-        soci::into(national);
-    tx.commit();
-  }
-  holder("national@dime.no", national, Role::coordinator);
+  make_national();
   test::Client n{server.port()};
   ASSERT_TRUE(n.sign_in("national@dime.no"));
   int y = statistics::month_of(now_seconds()) / 12;
@@ -549,18 +553,6 @@ class StatisticsExchangeTest : public StatisticsTest {
   test::Client tromso_coord{tromso_server.port()};
   long long national = make_national();
   test::Client nat{server.port()};
-
-  long long make_national() {
-    long long id = 0;
-    storage::Transaction tx(server.db());
-    tx.sql() << "INSERT INTO organisations (kind, name, jurisdiction, default_language, "
-                "national, created_at) VALUES ('help_office', 'National unit', 'no', 'nb', 1, 0) "
-                "RETURNING id",
-        soci::into(id);
-    tx.commit();
-    holder("national@dime.no", id, Role::coordinator);
-    return id;
-  }
   // The operator registers the office on the national server with the key it showed.
   long long register_office(const std::string& name, const std::string& key) {
     organisations::Organisation o;
@@ -637,6 +629,7 @@ TEST_F(StatisticsExchangeTest,
   test::Client adv{tromso_server.port()};
   ASSERT_TRUE(adv.sign_in("adv@tromso.no"));
   EXPECT_EQ(adv.get("/staff/statistics/share/aggregate.json")->status, 403);
+  EXPECT_EQ(adv.get("/api/v1/statistics/aggregate")->status, 403);
   EXPECT_EQ(json::parse(tromso_coord.get("/api/v1/statistics/aggregate")->body)["public_key"],
             parsed["public_key"]);
 
